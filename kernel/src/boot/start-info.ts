@@ -1,0 +1,131 @@
+/**
+ * The PVH start info: how the loader (QEMU or Xen) tells the kernel where
+ * RAM is and what its command line says. The platform hands TypeScript the
+ * structure's physical address; this module reads it through a memory view.
+ *
+ * Layout from Xen's public header arch-x86/hvm/start_info.h, all fields
+ * little-endian:
+ *
+ *   0  u32 magic (0x336ec578)     4  u32 version     8  u32 flags
+ *  12  u32 nr_modules            16  u64 modlist_paddr
+ *  24  u64 cmdline_paddr         32  u64 rsdp_paddr
+ *  40  u64 memmap_paddr          48  u32 memmap_entries   (version >= 1)
+ *
+ * Each memory map entry is 24 bytes: u64 addr, u64 size, u32 type, u32 reserved.
+ */
+import type { Hardware } from '../abi/hardware';
+
+export const HVM_START_MAGIC = 0x336ec578;
+export const START_INFO_SIZE = 56;
+export const MEMMAP_ENTRY_SIZE = 24;
+/** More entries than any real machine reports: a larger count means a corrupt structure. */
+export const MAX_MEMMAP_ENTRIES = 128;
+
+/** Memory map entry types (the E820 numbering). */
+export enum MemoryType {
+  Ram = 1,
+  Reserved = 2,
+  AcpiReclaimable = 3,
+  AcpiNvs = 4,
+  Unusable = 5,
+  Disabled = 6,
+  Persistent = 7,
+}
+
+export interface MemoryRegion {
+  base: number;
+  length: number;
+  type: MemoryType;
+}
+
+export interface StartInfo {
+  version: number;
+  flags: number;
+  moduleCount: number;
+  commandLineAddress: number;
+  rsdpAddress: number;
+  memoryMap: MemoryRegion[];
+}
+
+export type PhysicalMemory = Pick<Hardware, 'physical'>;
+
+/** A DataView over physical memory (little-endian reads are the default below). */
+function view(memory: PhysicalMemory, address: number, length: number): DataView {
+  const bytes = memory.physical(address, length);
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Reads a 64-bit field as a number, refusing values a double cannot hold exactly. */
+function u64(data: DataView, offset: number, what: string): number {
+  const value = data.getBigUint64(offset, true);
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new RangeError(`start info: ${what} 0x${value.toString(16)} is beyond 2^53`);
+  }
+  return Number(value);
+}
+
+// #region read-start-info
+export function readStartInfo(memory: PhysicalMemory, address: number): StartInfo {
+  const header = view(memory, address, START_INFO_SIZE);
+  const magic = header.getUint32(0, true);
+  if (magic !== HVM_START_MAGIC) {
+    throw new Error(`start info: bad magic 0x${magic.toString(16)} (want 0x336ec578)`);
+  }
+  const version = header.getUint32(4, true);
+  if (version < 1) throw new Error('start info: version 0 carries no memory map');
+  const entries = header.getUint32(48, true);
+  if (entries > MAX_MEMMAP_ENTRIES) {
+    throw new RangeError(
+      `start info: ${entries} memory map entries is more than ${MAX_MEMMAP_ENTRIES}`,
+    );
+  }
+  return {
+    version,
+    flags: header.getUint32(8, true),
+    moduleCount: header.getUint32(12, true),
+    commandLineAddress: u64(header, 24, 'cmdline_paddr'),
+    rsdpAddress: u64(header, 32, 'rsdp_paddr'),
+    memoryMap: readMemoryMap(memory, u64(header, 40, 'memmap_paddr'), entries),
+  };
+}
+// #endregion read-start-info
+
+// #region read-memory-map
+export function readMemoryMap(
+  memory: PhysicalMemory,
+  address: number,
+  count: number,
+): MemoryRegion[] {
+  if (count === 0) return [];
+  const table = view(memory, address, count * MEMMAP_ENTRY_SIZE);
+  const regions: MemoryRegion[] = [];
+  for (let i = 0; i < count; i++) {
+    const entry = i * MEMMAP_ENTRY_SIZE;
+    regions.push({
+      base: u64(table, entry, 'memory map address'),
+      length: u64(table, entry + 8, 'memory map size'),
+      type: table.getUint32(entry + 16, true),
+    });
+  }
+  return regions.sort((a, b) => a.base - b.base);
+}
+// #endregion read-memory-map
+
+const TYPE_NAMES: Record<number, string> = {
+  [MemoryType.Ram]: 'RAM',
+  [MemoryType.Reserved]: 'reserved',
+  [MemoryType.AcpiReclaimable]: 'ACPI tables',
+  [MemoryType.AcpiNvs]: 'ACPI NVS',
+  [MemoryType.Unusable]: 'unusable',
+  [MemoryType.Disabled]: 'disabled',
+  [MemoryType.Persistent]: 'persistent',
+};
+
+export function memoryTypeName(type: number): string {
+  return TYPE_NAMES[type] ?? `type ${type}`;
+}
+
+/** Total bytes of the given type. */
+export function totalOf(regions: MemoryRegion[], type: MemoryType): number {
+  return regions.filter((r) => r.type === type).reduce((sum, r) => sum + r.length, 0);
+}

@@ -1,0 +1,81 @@
+/**
+ * A driver for the 16550 UART, the PC's serial port, over port I/O. QEMU's
+ * `-serial stdio` connects COM1 to the terminal that ran `kindling boot`.
+ *
+ * The UART is eight registers at consecutive ports. Writing a byte to THR
+ * sends it; bit 5 of LSR says THR can take another. With DLAB (bit 7 of
+ * LCR) set, the first two registers instead hold the baud-rate divisor.
+ */
+import type { Hardware } from '../abi/hardware';
+import { encodeUtf8 } from '../util/utf8';
+
+export const COM1 = 0x3f8;
+
+/** Register offsets from the base port. */
+export const enum UartRegister {
+  Data = 0, // THR on write, RBR on read; divisor low byte when DLAB is set
+  InterruptEnable = 1, // divisor high byte when DLAB is set
+  FifoControl = 2,
+  LineControl = 3,
+  ModemControl = 4,
+  LineStatus = 5,
+}
+
+export const LINE_CONTROL_DLAB = 0x80;
+export const LINE_CONTROL_8N1 = 0x03;
+export const LINE_STATUS_TRANSMIT_EMPTY = 0x20;
+export const UART_CLOCK_HZ = 115200;
+
+/** How long to wait for a stuck transmitter before dropping a byte. */
+const MAX_POLLS = 100_000;
+
+export type PortIo = Pick<Hardware, 'inb' | 'outb'>;
+
+export class Serial {
+  /** Bytes dropped because the transmitter never became ready. */
+  dropped = 0;
+
+  constructor(
+    private readonly ports: PortIo,
+    private readonly base = COM1,
+  ) {}
+
+  // #region init
+  /** Programs the UART: no interrupts, `baud` 8N1, FIFOs on, DTR and RTS up. */
+  init(baud = UART_CLOCK_HZ): void {
+    const divisor = UART_CLOCK_HZ / baud;
+    if (!Number.isInteger(divisor) || divisor < 1 || divisor > 0xffff) {
+      throw new RangeError(`serial: ${baud} baud is not ${UART_CLOCK_HZ} divided by 1..65535`);
+    }
+    const { ports, base } = this;
+    ports.outb(base + UartRegister.InterruptEnable, 0x00);
+    ports.outb(base + UartRegister.LineControl, LINE_CONTROL_DLAB);
+    ports.outb(base + UartRegister.Data, divisor & 0xff);
+    ports.outb(base + UartRegister.InterruptEnable, divisor >> 8);
+    ports.outb(base + UartRegister.LineControl, LINE_CONTROL_8N1);
+    ports.outb(base + UartRegister.FifoControl, 0xc7); // enable, clear both, 14-byte threshold
+    ports.outb(base + UartRegister.ModemControl, 0x03);
+  }
+  // #endregion init
+
+  // #region write
+  /** Sends text as UTF-8, turning "\n" into the "\r\n" terminals expect. */
+  write(text: string): void {
+    for (const byte of encodeUtf8(text)) {
+      if (byte === 0x0a) this.sendByte(0x0d);
+      this.sendByte(byte);
+    }
+  }
+
+  private sendByte(byte: number): void {
+    const { ports, base } = this;
+    for (let polls = 0; polls < MAX_POLLS; polls++) {
+      if (ports.inb(base + UartRegister.LineStatus) & LINE_STATUS_TRANSMIT_EMPTY) {
+        ports.outb(base + UartRegister.Data, byte);
+        return;
+      }
+    }
+    this.dropped++;
+  }
+  // #endregion write
+}
