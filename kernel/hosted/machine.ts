@@ -1,0 +1,204 @@
+/**
+ * The hosted twin: the hardware ABI implemented in Node over simulated RAM
+ * and device models, so kernel modules run under Vitest at Node speed and
+ * then boot on QEMU unchanged. It follows the platform's rules (the same
+ * RangeErrors for refused views and bad ports) so tests catch ABI misuse.
+ */
+import type { BootInfo, Hardware, MemoryUsage, ReservedRange } from '../src/abi/hardware';
+import { writeStartInfo, type LoaderRegion } from './pvh-loader';
+
+/** A device on the port I/O bus: it sees offsets from its base port. */
+export interface PortDevice {
+  read(offset: number, width: 1 | 2 | 4): number;
+  write(offset: number, value: number, width: 1 | 2 | 4): void;
+}
+
+export interface MachineOptions {
+  /** Simulated RAM in bytes (default 16 MiB). */
+  memoryBytes?: number;
+  commandLine?: string;
+  /** Ranges the "platform" owns; views of them are refused, as on metal. */
+  reserved?: ReservedRange[];
+  sourceMap?: string | null;
+}
+
+const MiB = 1024 * 1024;
+
+export class HostedMachine implements Hardware {
+  readonly ram: Uint8Array;
+  /** Everything written with consoleWrite. */
+  consoleOutput = '';
+  /** Virtual time: tests move it forward; nothing advances it by itself. */
+  nowNs = 0;
+  /** The code the kernel exited with, once it has. */
+  exitCode: number | undefined;
+  private readonly devices: { base: number; size: number; device: PortDevice }[] = [];
+  private readonly reserved: ReservedRange[];
+  private readonly startInfo: number;
+  private readonly commandLine: string;
+  private panicHandler: ((error: unknown) => void) | undefined;
+  private readonly sourceMapJson: string | null;
+  private readonly msrs = new Map<number, bigint>();
+
+  constructor(options: MachineOptions = {}) {
+    const size = options.memoryBytes ?? 16 * MiB;
+    this.ram = new Uint8Array(size);
+    this.commandLine = options.commandLine ?? '';
+    this.reserved = options.reserved ?? [
+      { name: 'image', base: 1 * MiB, length: 2 * MiB },
+      { name: 'engine heap', base: 3 * MiB, length: 4 * MiB },
+    ];
+    this.sourceMapJson = options.sourceMap ?? null;
+    const regions: LoaderRegion[] = [
+      { base: 0, length: 0x9fc00, type: 1 },
+      { base: 0x9fc00, length: 0x400, type: 2 },
+      { base: 0xf0000, length: 0x10000, type: 2 },
+      { base: MiB, length: size - MiB, type: 1 },
+    ];
+    this.startInfo = writeStartInfo(this.ram, 0x6000, this.commandLine, regions);
+  }
+
+  /** Connects a device model to ports [base, base + size). */
+  attach(base: number, size: number, device: PortDevice): void {
+    this.devices.push({ base, size, device });
+  }
+
+  consoleWrite(text: string): void {
+    this.consoleOutput += text;
+  }
+
+  private port(port: number, width: 1 | 2 | 4, value?: number): number {
+    if (!Number.isInteger(port) || port < 0 || port > 0xffff) {
+      throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`);
+    }
+    if (value !== undefined) checkValue(value, width);
+    const slot = this.devices.find((d) => port >= d.base && port < d.base + d.size);
+    // An unclaimed port reads as all ones and ignores writes, as on a PC.
+    if (!slot) return value === undefined ? 2 ** (8 * width) - 1 : 0;
+    if (value === undefined) return slot.device.read(port - slot.base, width);
+    slot.device.write(port - slot.base, value < 0 ? value + 2 ** (8 * width) : value, width);
+    return 0;
+  }
+
+  inb = (port: number) => this.port(port, 1);
+  inw = (port: number) => this.port(port, 2);
+  inl = (port: number) => this.port(port, 4);
+  outb = (port: number, value: number) => void this.port(port, 1, value);
+  outw = (port: number, value: number) => void this.port(port, 2, value);
+  outl = (port: number, value: number) => void this.port(port, 4, value);
+
+  // #region physical
+  physical(address: number, length: number): Uint8Array {
+    for (const [what, value] of [
+      ['address', address],
+      ['length', length],
+    ] as const) {
+      if (!Number.isSafeInteger(value) || value < 0) {
+        throw new RangeError(`${what} must be a non-negative integer, got ${value}`);
+      }
+    }
+    if (address + length > this.ram.length) {
+      throw new RangeError(`physical range ${hex(address)}+${hex(length)}: beyond simulated RAM`);
+    }
+    for (const range of this.reserved) {
+      if (address < range.base + range.length && range.base < address + length) {
+        throw new RangeError(
+          `physical range ${hex(address)}+${hex(length)}: range overlaps the ${range.name}`,
+        );
+      }
+    }
+    return this.ram.subarray(address, address + length);
+  }
+  // #endregion physical
+
+  private register(address: number, width: 1 | 2 | 4): DataView {
+    if (address % width !== 0)
+      throw new RangeError(`register address ${hex(address)} is not ${width}-byte aligned`);
+    const bytes = this.physical(address, width);
+    return new DataView(bytes.buffer, bytes.byteOffset, width);
+  }
+  mmioRead8 = (address: number) => this.register(address, 1).getUint8(0);
+  mmioRead16 = (address: number) => this.register(address, 2).getUint16(0, true);
+  mmioRead32 = (address: number) => this.register(address, 4).getUint32(0, true);
+  mmioWrite8 = (address: number, value: number) =>
+    this.register(address, 1).setUint8(0, checkValue(value, 1));
+  mmioWrite16 = (address: number, value: number) =>
+    this.register(address, 2).setUint16(0, checkValue(value, 2), true);
+  mmioWrite32 = (address: number, value: number) =>
+    this.register(address, 4).setUint32(0, checkValue(value, 4), true);
+
+  bootInfo(): BootInfo {
+    return {
+      startInfo: this.startInfo,
+      commandLine: this.commandLine,
+      tscHz: 1e9,
+      hypervisor: 'KindlingSim',
+      reserved: this.reserved.map((r) => ({ ...r })),
+    };
+  }
+
+  clockNs(): number {
+    return this.nowNs;
+  }
+
+  cpuid(leaf: number): [number, number, number, number] {
+    return leaf === 0 ? [1, 0x646e694b, 0x6d69536c, 0x676e696c] : [0, 0, 0, 0];
+  }
+  rdmsr(msr: number): bigint {
+    return this.msrs.get(msr) ?? 0n;
+  }
+  wrmsr(msr: number, value: bigint): void {
+    this.msrs.set(msr, BigInt.asUintN(64, value));
+  }
+
+  memoryUsage(): MemoryUsage {
+    const heap = process.memoryUsage();
+    return {
+      heapSize: heap.heapTotal,
+      heapUsed: heap.heapUsed,
+      heapPeak: heap.heapTotal,
+      allocations: 0,
+      objects: 0,
+      strings: 0,
+      functions: 0,
+    };
+  }
+  collectGarbage(): void {}
+
+  setPanicHandler(handler: (error: unknown) => void): void {
+    this.panicHandler = handler;
+  }
+  /** What the platform does with an error that escapes TypeScript. */
+  raise(error: unknown): void {
+    if (!this.panicHandler) throw error;
+    this.panicHandler(error);
+  }
+  sourceMap(): string | null {
+    return this.sourceMapJson;
+  }
+
+  /**
+   * Records the exit code. On metal the machine stops here; a simulation
+   * cannot stop the caller, so code after exit() would go on running, and
+   * only the first exit counts.
+   */
+  exit(code: number): never {
+    if (!Number.isInteger(code) || code < 0 || code > 255) {
+      throw new RangeError(`exit code must be an integer from 0 to 255, got ${code}`);
+    }
+    this.exitCode ??= code;
+    return undefined as never;
+  }
+}
+
+function checkValue(value: number, width: 1 | 2 | 4): number {
+  const bits = 8 * width;
+  if (!Number.isInteger(value) || value < -(2 ** (bits - 1)) || value >= 2 ** bits) {
+    throw new RangeError(`value ${value} does not fit in ${bits} bits`);
+  }
+  return value < 0 ? value + 2 ** bits : value;
+}
+
+function hex(value: number): string {
+  return `0x${value.toString(16)}`;
+}

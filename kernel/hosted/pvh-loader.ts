@@ -1,0 +1,35 @@
+/**
+ * The loader's side of PVH boot, for the hosted twin: lays out an
+ * `hvm_start_info`, its memory map and the command line in simulated RAM,
+ * as QEMU or Xen would before jumping to the kernel.
+ */
+export interface LoaderRegion {
+  base: number;
+  length: number;
+  type: number;
+}
+
+/** Writes the structures at `address` and returns it (the start info's address). */
+export function writeStartInfo(
+  ram: Uint8Array,
+  address: number,
+  commandLine: string,
+  regions: LoaderRegion[],
+): number {
+  const data = new DataView(ram.buffer, ram.byteOffset, ram.byteLength);
+  const memmap = address + 64;
+  const cmdline = memmap + regions.length * 24;
+  data.setUint32(address, 0x336ec578, true);
+  data.setUint32(address + 4, 1, true); // version 1: has a memory map
+  data.setBigUint64(address + 24, BigInt(cmdline), true);
+  data.setBigUint64(address + 40, BigInt(memmap), true);
+  data.setUint32(address + 48, regions.length, true);
+  regions.forEach((region, i) => {
+    data.setBigUint64(memmap + i * 24, BigInt(region.base), true);
+    data.setBigUint64(memmap + i * 24 + 8, BigInt(region.length), true);
+    data.setUint32(memmap + i * 24 + 16, region.type, true);
+  });
+  const text = new TextEncoder().encode(`${commandLine}\0`);
+  ram.set(text, cmdline);
+  return address;
+}

@@ -1,0 +1,74 @@
+/**
+ * A model of the 16550 UART's transmit side, for the hosted twin: it keeps
+ * the registers the driver programs, what it was sent, and can pretend to
+ * be slow (busy for N polls per byte) or stuck (never ready).
+ */
+import type { PortDevice } from './machine';
+
+export class Uart16550 implements PortDevice {
+  readonly sent: number[] = [];
+  /** Every write, in order, as [register offset, value, DLAB at the time]. */
+  readonly writes: [number, number, boolean][] = [];
+  lineControl = 0;
+  divisor = 0;
+  interruptEnable = 0;
+  fifoControl = 0;
+  modemControl = 0;
+  /** Polls of the line status register that report "busy" before each byte. */
+  busyPollsPerByte = 0;
+  stuck = false;
+  private busyLeft = 0;
+  /** Bytes written while the transmitter was busy: a driver bug. */
+  overruns = 0;
+
+  private get dlab(): boolean {
+    return (this.lineControl & 0x80) !== 0;
+  }
+
+  read(offset: number): number {
+    if (offset === 5) {
+      if (this.stuck) return 0;
+      if (this.busyLeft > 0) {
+        this.busyLeft--;
+        return 0;
+      }
+      return 0x60; // transmitter holding register and shift register empty
+    }
+    if (offset === 3) return this.lineControl;
+    return 0;
+  }
+
+  write(offset: number, value: number): void {
+    this.writes.push([offset, value, this.dlab]);
+    switch (offset) {
+      case 0:
+        if (this.dlab) this.divisor = (this.divisor & 0xff00) | value;
+        else this.transmit(value);
+        break;
+      case 1:
+        if (this.dlab) this.divisor = (this.divisor & 0xff) | (value << 8);
+        else this.interruptEnable = value;
+        break;
+      case 2:
+        this.fifoControl = value;
+        break;
+      case 3:
+        this.lineControl = value;
+        break;
+      case 4:
+        this.modemControl = value;
+        break;
+    }
+  }
+
+  private transmit(byte: number): void {
+    if (this.stuck || this.busyLeft > 0) this.overruns++;
+    this.sent.push(byte);
+    this.busyLeft = this.busyPollsPerByte;
+  }
+
+  /** What was sent, decoded as UTF-8. */
+  text(): string {
+    return new TextDecoder().decode(Uint8Array.from(this.sent));
+  }
+}
