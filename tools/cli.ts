@@ -4,8 +4,14 @@
  */
 import { parseArgs } from 'node:util';
 import { bootImage, qemuArgs, type Accel } from './boot/qemu';
-import { buildStage, fileSize } from './build/build';
+import { writeFileSync } from 'node:fs';
+import { buildStage, fileSize, type BuildOptions } from './build/build';
 import { findStage, latestStage, listStages } from './build/stages';
+import { gradeLab, type LabGrade } from './labs/grade';
+import { findLab, listLabs } from './labs/labs';
+import { LabRedirect, labEsbuildPlugin } from './labs/redirect';
+import { gradescopeResults, textReport } from './labs/report';
+import { staleStarters, writeStarters } from './labs/starters';
 import { CommandError } from './run';
 import { setup } from './setup/setup';
 
@@ -20,7 +26,13 @@ const USAGE = `usage: kindling <command> [options]
     --append "ARGS"         the kernel command line
     --timeout SECONDS       kill the guest after this long (exit 124)
     --no-build              boot the image already in build/
+    --lab                   build with your files from labs/NN-name/ (build and boot)
   up                        setup, then build and boot the most complete stage
+  grade NN | --all          grade a lab: hosted tests, then boot checks on QEMU
+    --json FILE             also write Gradescope's results.json
+    --reference             grade the reference kernel instead of your files
+  labs                      regenerate every lab's starter files from kernel/
+    --check                 only report stale starters (exit 1 if any)
   stages                    list the stages
 `;
 
@@ -37,6 +49,11 @@ export async function main(argv: string[]): Promise<number> {
       timeout: { type: 'string' },
       'no-build': { type: 'boolean' },
       'quickjs-tarball': { type: 'string' },
+      lab: { type: 'boolean' },
+      all: { type: 'boolean' },
+      json: { type: 'string' },
+      reference: { type: 'boolean' },
+      check: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -74,7 +91,7 @@ export async function main(argv: string[]): Promise<number> {
             : findStage(required(target, 'boot needs a stage number'));
         const image = values['no-build']
           ? `build/${stage.name}/kernel.elf`
-          : (await buildStage(stage)).image;
+          : (await buildStage(stage, labBuildOptions(stage.number, values.lab))).image;
         const accel = parseAccel(values.accel);
         const options = {
           image,
@@ -91,6 +108,36 @@ export async function main(argv: string[]): Promise<number> {
         );
         return result.code;
       }
+      case 'grade': {
+        const labs = values.all
+          ? listLabs()
+          : [findLab(required(target, 'grade needs a lab number, or --all'))];
+        const grades: LabGrade[] = [];
+        for (const lab of labs) {
+          const grade = await gradeLab(lab, values.reference ? {} : { labDir: lab.dir });
+          console.log(textReport(grade));
+          grades.push(grade);
+        }
+        if (values.json) {
+          writeFileSync(values.json, `${JSON.stringify(gradescopeResults(grades), null, 2)}\n`);
+          log(`kindling: wrote ${values.json}`);
+        }
+        return grades.every((g) => g.score === g.maxScore) ? 0 : 1;
+      }
+      case 'labs': {
+        let stale = 0;
+        for (const lab of listLabs()) {
+          if (values.check) {
+            for (const file of await staleStarters(lab)) {
+              console.error(`kindling: stale starter ${file}: run \`kindling labs\``);
+              stale++;
+            }
+          } else {
+            for (const file of await writeStarters(lab)) log(`kindling: wrote ${file}`);
+          }
+        }
+        return stale > 0 ? 1 : 0;
+      }
       default:
         console.error(`kindling: unknown command "${command}"\n\n${USAGE}`);
         return 2;
@@ -102,6 +149,17 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/** With --lab, the build swaps in the learner's files from the stage's lab folder. */
+function labBuildOptions(stageNumber: string, lab: boolean | undefined): BuildOptions {
+  if (!lab) return {};
+  const found = findLab(stageNumber);
+  return {
+    typecheck: false,
+    variant: 'lab',
+    plugins: [labEsbuildPlugin(new LabRedirect(found.dir))],
+  };
 }
 
 function required(value: string | undefined, message: string): string {

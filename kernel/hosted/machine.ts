@@ -55,7 +55,7 @@ export class HostedMachine implements Hardware {
       { base: 0xf0000, length: 0x10000, type: 2 },
       { base: MiB, length: size - MiB, type: 1 },
     ];
-    this.startInfo = writeStartInfo(this.ram, 0x6000, this.commandLine, regions);
+    this.startInfo = writeStartInfo(this.ram, 0x6000, this.commandLine, regions).startInfo;
   }
 
   /** Connects a device model to ports [base, base + size). */

@@ -9,13 +9,20 @@ export interface LoaderRegion {
   type: number;
 }
 
-/** Writes the structures at `address` and returns it (the start info's address). */
+/** Where the loader put each structure. */
+export interface LoaderLayout {
+  startInfo: number;
+  memoryMap: number;
+  commandLine: number;
+}
+
+/** Writes the start info at `address`, the memory map and command line after it. */
 export function writeStartInfo(
   ram: Uint8Array,
   address: number,
   commandLine: string,
   regions: LoaderRegion[],
-): number {
+): LoaderLayout {
   const data = new DataView(ram.buffer, ram.byteOffset, ram.byteLength);
   const memmap = address + 64;
   const cmdline = memmap + regions.length * 24;
@@ -31,5 +38,5 @@ export function writeStartInfo(
   });
   const text = new TextEncoder().encode(`${commandLine}\0`);
   ram.set(text, cmdline);
-  return address;
+  return { startInfo: address, memoryMap: memmap, commandLine: cmdline };
 }

@@ -66,6 +66,10 @@ function u64(data: DataView, offset: number, what: string): number {
 
 // #region read-start-info
 export function readStartInfo(memory: PhysicalMemory, address: number): StartInfo {
+  // #lab 01: read the hvm_start_info fields at `address` (offsets in the comment at the top)
+  // Check the magic and the version (the memory map needs version 1 or
+  // later) and refuse more than MAX_MEMMAP_ENTRIES entries, each with a
+  // clear Error; read 64-bit fields with u64().
   const header = view(memory, address, START_INFO_SIZE);
   const magic = header.getUint32(0, true);
   if (magic !== HVM_START_MAGIC) {
@@ -87,6 +91,7 @@ export function readStartInfo(memory: PhysicalMemory, address: number): StartInf
     rsdpAddress: u64(header, 32, 'rsdp_paddr'),
     memoryMap: readMemoryMap(memory, u64(header, 40, 'memmap_paddr'), entries),
   };
+  // #endlab
 }
 // #endregion read-start-info
 
@@ -97,6 +102,7 @@ export function readMemoryMap(
   count: number,
 ): MemoryRegion[] {
   if (count === 0) return [];
+  // #lab 01: read `count` 24-byte entries at `address` into MemoryRegions, sorted by base
   const table = view(memory, address, count * MEMMAP_ENTRY_SIZE);
   const regions: MemoryRegion[] = [];
   for (let i = 0; i < count; i++) {
@@ -108,6 +114,7 @@ export function readMemoryMap(
     });
   }
   return regions.sort((a, b) => a.base - b.base);
+  // #endlab
 }
 // #endregion read-memory-map
 

@@ -47,6 +47,9 @@ export class Serial {
     if (!Number.isInteger(divisor) || divisor < 1 || divisor > 0xffff) {
       throw new RangeError(`serial: ${baud} baud is not ${UART_CLOCK_HZ} divided by 1..65535`);
     }
+    // #lab 01: program the UART's registers through this.ports.outb
+    // Interrupts off; DLAB on to write the divisor (low byte, then high byte);
+    // then 8N1 with DLAB off, FIFOs on and cleared (0xc7), DTR and RTS (0x03).
     const { ports, base } = this;
     ports.outb(base + UartRegister.InterruptEnable, 0x00);
     ports.outb(base + UartRegister.LineControl, LINE_CONTROL_DLAB);
@@ -55,19 +58,25 @@ export class Serial {
     ports.outb(base + UartRegister.LineControl, LINE_CONTROL_8N1);
     ports.outb(base + UartRegister.FifoControl, 0xc7); // enable, clear both, 14-byte threshold
     ports.outb(base + UartRegister.ModemControl, 0x03);
+    // #endlab
   }
   // #endregion init
 
   // #region write
   /** Sends text as UTF-8, turning "\n" into the "\r\n" terminals expect. */
   write(text: string): void {
+    // #lab 01: send every UTF-8 byte of text with sendByte, a CR before each LF
     for (const byte of encodeUtf8(text)) {
       if (byte === 0x0a) this.sendByte(0x0d);
       this.sendByte(byte);
     }
+    // #endlab
   }
 
   private sendByte(byte: number): void {
+    // #lab 01: wait (at most MAX_POLLS reads of LineStatus) for TRANSMIT_EMPTY, then write the byte
+    // A transmitter that never gets ready must not hang the kernel: count
+    // the byte in this.dropped and return.
     const { ports, base } = this;
     for (let polls = 0; polls < MAX_POLLS; polls++) {
       if (ports.inb(base + UartRegister.LineStatus) & LINE_STATUS_TRANSMIT_EMPTY) {
@@ -76,6 +85,7 @@ export class Serial {
       }
     }
     this.dropped++;
+    // #endlab
   }
   // #endregion write
 }
