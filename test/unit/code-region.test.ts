@@ -8,7 +8,6 @@ import path from 'node:path';
 import { compile } from '@mdx-js/mdx';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import codeRegion, {
-  CodeRegionError,
   dedent,
   diffLines,
   extractRegion,
@@ -165,7 +164,9 @@ describe('resolving a chapter reference', () => {
 
   test('a missing file names the chapter, its line and the reference', () => {
     const ref = { file: 'kernel/src/nope.ts', region: 'x' };
-    expect(() => resolveCodeRef(ref, ctx())).toThrow(CodeRegionError);
+    expect(() => resolveCodeRef(ref, ctx())).toThrow(
+      expect.objectContaining({ name: 'CodeRegionError' }),
+    );
     expect(() => resolveCodeRef(ref, ctx())).toThrow(
       'chapters/01-boot.mdx:12: code block "file=kernel/src/nope.ts region=x": ' +
         'file kernel/src/nope.ts does not exist',

@@ -29,7 +29,8 @@ export interface Region {
   contiguous: boolean;
 }
 
-export class CodeRegionError extends Error {}
+/** An Error named 'CodeRegionError'. */
+export function codeRegionError(message: string): Error;
 
 export function parseMeta(meta: string | null | undefined): {
   attrs: Record<string, string>;

@@ -9,9 +9,9 @@
 // (missing file, missing region, pasted body) throws, which fails the site build.
 
 import path from 'node:path';
-import { CodeRegionError, languageFor, parseMeta, resolveCodeRef } from './resolve.mjs';
+import { codeRegionError, languageFor, parseMeta, resolveCodeRef } from './resolve.mjs';
 
-export { CodeRegionError, parseMeta, resolveCodeRef } from './resolve.mjs';
+export { codeRegionError, parseMeta, resolveCodeRef } from './resolve.mjs';
 export { extractRegion, scanRegions, dedent } from './regions.mjs';
 export { diffLines } from './diff.mjs';
 
@@ -38,7 +38,7 @@ export default function codeRegion(options) {
       const line = node.position?.start.line;
       const ref = { file: attrs.file, region: attrs.region, diff: attrs.diff };
       if (node.value.trim() !== '') {
-        throw new CodeRegionError(
+        throw codeRegionError(
           `${chapter}:${line}: code block "file=${attrs.file}" must have an empty body; ` +
             'the code comes from the file, so it cannot be pasted',
         );

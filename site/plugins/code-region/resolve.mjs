@@ -6,12 +6,15 @@ import path from 'node:path';
 import { diffLines } from './diff.mjs';
 import { extractRegion } from './regions.mjs';
 
-/** Raised for every problem with a reference; the message names the chapter and the reference. */
-export class CodeRegionError extends Error {
-  constructor(message) {
-    super(message);
-    this.name = 'CodeRegionError';
-  }
+/**
+ * The error for every problem with a reference; its message names the chapter and the
+ * reference. A plain Error with a name rather than a subclass, because webpack's cache
+ * can serialize only plain errors and warns about anything else.
+ */
+export function codeRegionError(message) {
+  const error = new Error(message);
+  error.name = 'CodeRegionError';
+  return error;
 }
 
 /**
@@ -68,8 +71,7 @@ export function resolveCodeRef(ref, context) {
   const { rootDir, repoUrl, chapter, line } = context;
   const readFile = context.readFile ?? ((p) => readFileSync(p, 'utf8'));
   const where = line === undefined ? chapter : `${chapter}:${line}`;
-  const fail = (reason) =>
-    new CodeRegionError(`${where}: code block "${describe(ref)}": ${reason}`);
+  const fail = (reason) => codeRegionError(`${where}: code block "${describe(ref)}": ${reason}`);
 
   const load = (file) => {
     // Chapters may only quote the repository itself, by a path that works on every OS.
