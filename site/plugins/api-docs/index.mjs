@@ -72,25 +72,31 @@ export async function generateApiMarkdown({
       excludeInternal: true,
       sort: ['source-order'],
       sidebar: { autoConfiguration: true, pretty: true },
-      // A broken {@link} is as much a bug as a broken link in a chapter.
+      // A broken {@link} is as much a bug as a broken link in a chapter. An unexported
+      // type in a signature is not: it is shown by name, without a link.
+      validation: { invalidLink: true, notExported: false, notDocumented: false },
       treatWarningsAsErrors: true,
       logLevel: 'Warn',
     },
     [new typedoc.TSConfigReader()],
   );
   const project = await app.convert();
-  if (!project)
-    throw new Error('api-docs: TypeDoc could not convert the kernel sources (see above)');
+  if (!project) throw new Error('api-docs: TypeDoc could not read kernel/src (see above)');
+  // The TypeDoc CLI validates before rendering; the API does not unless asked.
+  app.validate(project);
+  if (app.logger.hasErrors() || app.logger.hasWarnings()) {
+    throw new Error('api-docs: TypeDoc reported problems in kernel/src (see above)');
+  }
   await app.generateOutputs(project);
-  if (app.logger.hasErrors()) throw new Error('api-docs: TypeDoc reported errors (see above)');
+  if (app.logger.hasErrors()) throw new Error('api-docs: TypeDoc could not write (see above)');
 }
 
 /**
  * Options: those of @docusaurus/plugin-content-docs, plus
  * `typedoc: { entryPoints, tsconfig, basePath, sourceUrl, readme }` (paths relative to
  * the site; sourceUrl is where the repository browser shows basePath; readme is the
- * overview page's text) and `path`, the
- * folder TypeDoc writes into and the docs instance reads.
+ * overview page's text) and `path`, the folder TypeDoc writes into and the docs
+ * instance reads.
  */
 export default async function apiDocs(context, options) {
   const { typedoc, ...docsOptions } = options;
