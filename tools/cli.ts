@@ -96,7 +96,8 @@ export async function main(argv: string[]): Promise<number> {
         const options = {
           image,
           accel,
-          interactive: Boolean(process.stdin.isTTY),
+          // The terminal (or a pipe) feeds the guest's serial port.
+          interactive: true,
           ...(values.memory ? { memory: values.memory } : {}),
           ...(values.append ? { append: values.append } : {}),
           ...(values.timeout ? { timeoutSeconds: Number(values.timeout) } : {}),

@@ -18,6 +18,9 @@ export class Uart16550 implements PortDevice {
   busyPollsPerByte = 0;
   stuck = false;
   private busyLeft = 0;
+  private readonly received: number[] = [];
+  /** Called when the UART raises its interrupt line (the machine wires it to the IOAPIC). */
+  onInterrupt: () => void = () => {};
   /** Bytes written while the transmitter was busy: a driver bug. */
   overruns = 0;
 
@@ -26,14 +29,17 @@ export class Uart16550 implements PortDevice {
   }
 
   read(offset: number): number {
+    const dataReady = this.received.length > 0 ? 0x01 : 0;
     if (offset === 5) {
-      if (this.stuck) return 0;
+      if (this.stuck) return dataReady;
       if (this.busyLeft > 0) {
         this.busyLeft--;
-        return 0;
+        return dataReady;
       }
-      return 0x60; // transmitter holding register and shift register empty
+      return 0x60 | dataReady; // transmitter holding register and shift register empty
     }
+    if (offset === 0 && !this.dlab) return this.received.shift() ?? 0;
+    if (offset === 1 && !this.dlab) return this.interruptEnable;
     if (offset === 3) return this.lineControl;
     return 0;
   }
@@ -59,6 +65,12 @@ export class Uart16550 implements PortDevice {
         this.modemControl = value;
         break;
     }
+  }
+
+  /** Bytes arrive on the wire; with receive interrupts on, the line is raised. */
+  receive(text: string): void {
+    this.received.push(...new TextEncoder().encode(text));
+    if (this.interruptEnable & 0x01) this.onInterrupt();
   }
 
   private transmit(byte: number): void {

@@ -278,6 +278,44 @@ NATIVE(native_source_map) {
   return JS_NewStringLen(ctx, (const char *)stage_source_map, length);
 }
 
+// #region wait-native
+// wait(deadline): halts until an interrupt or until clockNs() >= deadline
+// (Infinity: no deadline), and returns the vectors that fired, lowest first.
+NATIVE(native_wait) {
+  (void)self;
+  double deadline;
+  if (argc < 1 || !JS_IsNumber(argv[0])) return JS_ThrowTypeError(ctx, "wait needs a deadline in ns");
+  JS_ToFloat64(ctx, &deadline, argv[0]);
+  if (deadline != deadline) return JS_ThrowRangeError(ctx, "wait: the deadline is NaN");
+  uint64_t deadline_ns = deadline >= 18446744073709551615.0 ? UINT64_MAX
+                         : deadline <= 0                   ? 0
+                                                           : (uint64_t)deadline;
+  uint8_t vectors[256];
+  int count = wait_for_events(deadline_ns, vectors);
+  JSValue fired = JS_NewArray(ctx);
+  for (int i = 0; i < count; i++) JS_SetPropertyUint32(ctx, fired, (uint32_t)i, JS_NewInt32(ctx, vectors[i]));
+  return fired;
+}
+// #endregion wait-native
+
+NATIVE(native_idle_stats) {
+  (void)self, (void)argc, (void)argv;
+  idle_stats stats;
+  wait_get_stats(&stats);
+  JSValue result = JS_NewObject(ctx);
+  set_number(ctx, result, "halts", (double)stats.halts);
+  set_number(ctx, result, "haltedNs", (double)stats.halted_ns);
+  return result;
+}
+
+NATIVE(native_set_idle_handler) {
+  (void)self;
+  if (argc < 1 || !JS_IsFunction(ctx, argv[0]))
+    return JS_ThrowTypeError(ctx, "setIdleHandler needs a function");
+  engine_set_idle_handler(argv[0]);
+  return JS_UNDEFINED;
+}
+
 NATIVE(native_exit) {
   (void)self;
   ARG(0, "exit code", 0, 255, code);
@@ -309,6 +347,9 @@ static const JSCFunctionListEntry natives[] = {
     JS_CFUNC_DEF("collectGarbage", 0, native_collect_garbage),
     JS_CFUNC_DEF("setPanicHandler", 1, native_set_panic_handler),
     JS_CFUNC_DEF("sourceMap", 0, native_source_map),
+    JS_CFUNC_DEF("wait", 1, native_wait),
+    JS_CFUNC_DEF("idleStats", 0, native_idle_stats),
+    JS_CFUNC_DEF("setIdleHandler", 1, native_set_idle_handler),
     JS_CFUNC_DEF("exit", 1, native_exit),
 };
 

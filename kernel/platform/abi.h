@@ -6,5 +6,6 @@
 
 void abi_install(JSContext *context);
 void engine_set_panic_handler(JSValueConst handler);
+void engine_set_idle_handler(JSValueConst handler);
 JSRuntime *engine_runtime(void);
 

@@ -51,6 +51,7 @@ struct __attribute__((packed)) idt_gate {
 static struct idt_gate idt[256];
 
 extern const uint64_t trap_entries[32];
+extern const uint64_t irq_entries[224];
 
 static void install_gdt(void) {
   uint64_t base = (uint64_t)&tss;
@@ -81,17 +82,34 @@ static void set_gate(int vector, uint64_t handler, uint8_t ist) {
 static void install_idt(void) {
   for (int vector = 0; vector < 32; vector++) set_gate(vector, trap_entries[vector], 1);
   set_gate(8, trap_entries[8], 2);
+  for (int vector = 32; vector < 256; vector++) set_gate(vector, irq_entries[vector - 32], 0);
   struct descriptor_pointer pointer = {sizeof idt - 1, (uint64_t)idt};
   __asm__ volatile("lidt %0" : : "m"(pointer));
 }
 
+// #region pic
+// The legacy 8259 PICs deliver on vectors 8-15 after reset, on top of the
+// CPU's exception vectors: even a spurious IRQ 7 would look like exception
+// 15. Move them to 0x20-0x2f and mask every line. Kindling routes device
+// interrupts through the IOAPIC instead (chapter 3, in TypeScript).
+static void remap_and_mask_pic(void) {
+  outb(0x20, 0x11); // ICW1: initialise, expect ICW4
+  outb(0xa0, 0x11);
+  outb(0x21, 0x20); // ICW2: primary at vector 0x20
+  outb(0xa1, 0x28); // ICW2: secondary at vector 0x28
+  outb(0x21, 0x04); // ICW3: secondary on line 2
+  outb(0xa1, 0x02);
+  outb(0x21, 0x01); // ICW4: 8086 mode
+  outb(0xa1, 0x01);
+  outb(0x21, 0xff); // mask everything
+  outb(0xa1, 0xff);
+}
+// #endregion pic
+
 void cpu_init(void) {
   install_gdt();
   install_idt();
-  // The 8259 PICs start unmasked on some machines; Kindling does not use
-  // them until chapter 3 decides how interrupts are routed.
-  outb(0x21, 0xff);
-  outb(0xa1, 0xff);
+  remap_and_mask_pic();
 }
 
 struct trap_frame {

@@ -14,6 +14,7 @@
 static JSRuntime *runtime;
 static JSContext *context;
 static JSValue panic_handler; // set to JS_UNDEFINED in engine_run
+static JSValue idle_handler;  // likewise
 
 // #region unhandled-rejections
 // A promise rejected with no handler attached yet goes on this list; one
@@ -79,6 +80,26 @@ static _Noreturn void panic_with(JSValue error) {
 
 static _Noreturn void panic_with_exception(void) { panic_with(JS_GetException(context)); }
 
+void engine_set_idle_handler(JSValueConst handler) {
+  JS_FreeValue(context, idle_handler);
+  idle_handler = JS_DupValue(context, handler);
+}
+
+// #region idle
+// Called when the job queue is empty. The event loop's idle handler waits
+// for the next interrupt or timer and resolves the promises it fulfils,
+// which queues more jobs; it returns false when nothing could ever wake
+// the kernel again.
+static int run_idle_handler(void) {
+  if (!JS_IsFunction(context, idle_handler)) return 0;
+  JSValue result = JS_Call(context, idle_handler, JS_UNDEFINED, 0, NULL);
+  if (JS_IsException(result)) panic_with_exception();
+  int more = JS_ToBool(context, result);
+  JS_FreeValue(context, result);
+  return more;
+}
+// #endregion idle
+
 void engine_set_panic_handler(JSValueConst handler) {
   JS_FreeValue(context, panic_handler);
   panic_handler = JS_DupValue(context, handler);
@@ -94,6 +115,7 @@ _Noreturn void engine_run(const uint8_t *bytecode, size_t length) {
     platform_exit(EXIT_PLATFORM);
   }
   panic_handler = JS_UNDEFINED;
+  idle_handler = JS_UNDEFINED;
   JS_SetMaxStackSize(runtime, JS_STACK_BUDGET);
   JS_SetHostPromiseRejectionTracker(runtime, track_rejection, NULL);
   context = JS_NewContext(runtime);
@@ -106,19 +128,16 @@ _Noreturn void engine_run(const uint8_t *bytecode, size_t length) {
   if (JS_IsException(result)) panic_with_exception();
   JS_FreeValue(context, result);
 
-  // Run promise jobs until none are left. Chapter 3's event loop keeps the
-  // queue alive by waiting for interrupts inside a job; here, an empty queue
-  // means the kernel can make no more progress without having exited.
+  // Run promise jobs until none are left, then let the event loop (if the
+  // stage has one) wait for the world. When neither has anything to do, the
+  // kernel can make no more progress without having exited.
   for (;;) {
     JSContext *job_context;
     int ran = JS_ExecutePendingJob(runtime, &job_context);
     if (ran < 0) panic_with_exception();
     if (ran > 0) continue;
-    if (rejected_count > 0) {
-      JSValue reason = reasons[0];
-      panic_with(reason);
-    }
-    break;
+    if (rejected_count > 0) panic_with(reasons[0]);
+    if (!run_idle_handler()) break;
   }
   console_print("\nkindling: deadlock: no work is left, yet the kernel has not exited\n");
   platform_exit(EXIT_DEADLOCK);

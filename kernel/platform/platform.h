@@ -70,6 +70,13 @@ _Noreturn void platform_exit(int code);
 // syscall.c: musl's system calls, answered by the platform.
 void syscall_init(void);
 
+// wait.c: the one place the CPU halts with interrupts enabled.
+typedef struct {
+  uint64_t halts, halted_ns;
+} idle_stats;
+int wait_for_events(uint64_t deadline_ns, uint8_t vectors[256]);
+void wait_get_stats(idle_stats *stats);
+
 // clock.c
 void clock_init(void);
 uint64_t clock_ns(void);

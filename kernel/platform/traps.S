@@ -95,3 +95,49 @@ trap_entries:
 .irp vector, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
     .quad trap_\vector
 .endr
+
+// #region irq-stubs
+// Vectors 32-255: device and timer interrupts. They only ever arrive while
+// the platform's wait() has the CPU halted with interrupts enabled, so the
+// handler has one job: set the vector's bit in pending_vectors, for wait()
+// to hand to TypeScript. No C, no end-of-interrupt: acknowledging is the
+// TypeScript driver's business, after it has served the device.
+.macro irq vector
+irq_\vector:
+    push %rax
+    mov $\vector, %eax
+    jmp irq_common
+.endm
+
+.text
+.altmacro
+.set vector, 32
+.rept 224
+    irq %vector
+    .set vector, vector + 1
+.endr
+
+irq_common:
+    lock btsq %rax, pending_vectors(%rip)
+    pop %rax
+    iretq
+// #endregion irq-stubs
+
+.section .rodata
+.balign 8
+.global irq_entries
+irq_entries:
+.macro irq_entry vector
+    .quad irq_\vector
+.endm
+.set vector, 32
+.rept 224
+    irq_entry %vector
+    .set vector, vector + 1
+.endr
+
+.section .bss
+.balign 8
+.global pending_vectors
+pending_vectors:
+    .skip 32

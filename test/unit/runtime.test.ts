@@ -38,7 +38,7 @@ describe('boot()', () => {
   it('installs the panic handler the platform calls for stray errors', async () => {
     const machine = new HostedMachine();
     boot(() => new Promise<number>(() => {}), machine);
-    machine.raise(new TypeError('from a stray job'));
+    machine.uncaught(new TypeError('from a stray job'));
     expect(machine.exitCode).toBe(PANIC_EXIT_CODE);
     expect(machine.consoleOutput).toContain('panic: TypeError: from a stray job');
   });

@@ -19,6 +19,8 @@ export interface BootOptions {
   extraArgs?: string[];
   /** Connect this terminal's keyboard to the guest's serial port. */
   interactive?: boolean;
+  /** Type `text` into the serial port once the guest has printed `after`. */
+  input?: { after: string; text: string };
 }
 
 // #region qemu-args
@@ -81,16 +83,21 @@ export interface BootResult {
 export function bootImage(options: BootOptions): Promise<BootResult> {
   const started = process.hrtime.bigint();
   const child = spawn('qemu-system-x86_64', qemuArgs(options), {
-    stdio: [options.interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'],
+    stdio: [options.interactive ? 'inherit' : options.input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
+  let typed = false;
   let output = '';
   let stderr = '';
   const onOutput = options.onOutput ?? ((chunk: string) => process.stdout.write(chunk));
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
     output += chunk;
     onOutput(chunk);
+    if (options.input && !typed && output.includes(options.input.after)) {
+      typed = true;
+      child.stdin?.write(options.input.text);
+    }
   });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   let timedOut = false;
   const timer =
     options.timeoutSeconds === undefined

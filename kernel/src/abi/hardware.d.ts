@@ -45,6 +45,23 @@ export interface Hardware {
   /** Monotonic time since boot in nanoseconds (the calibrated TSC). */
   clockNs(): number;
 
+  /**
+   * Halts the CPU with interrupts enabled until an interrupt arrives or
+   * `clockNs() >= deadlineNs` (`Infinity`: no deadline), and returns the
+   * interrupt vectors that fired (32..255, lowest first). The only place
+   * interrupts are ever taken. It arms no timer: the caller programs one for
+   * the deadline, or the deadline is only noticed when something else wakes
+   * the CPU. Vectors are not acknowledged: the driver sends the EOI.
+   */
+  wait(deadlineNs: number): number[];
+  /** How often wait() halted the CPU, and for how long in total. */
+  idleStats(): IdleStats;
+  /**
+   * Called by the platform whenever the job queue is empty; the event loop
+   * waits in it. Returning false means nothing can wake the kernel again.
+   */
+  setIdleHandler(handler: () => boolean): void;
+
   /** The CPUID instruction: `[eax, ebx, ecx, edx]` for a leaf and subleaf. */
   cpuid(leaf: number, subleaf?: number): [number, number, number, number];
   /** Model-specific registers, 64-bit, so as BigInt. Only an allowed set may be touched. */
@@ -82,6 +99,11 @@ export interface ReservedRange {
   name: string;
   base: number;
   length: number;
+}
+
+export interface IdleStats {
+  halts: number;
+  haltedNs: number;
 }
 
 export interface MemoryUsage {

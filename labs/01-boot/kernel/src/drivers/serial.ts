@@ -24,6 +24,13 @@ export const enum UartRegister {
 export const LINE_CONTROL_DLAB = 0x80;
 export const LINE_CONTROL_8N1 = 0x03;
 export const LINE_STATUS_TRANSMIT_EMPTY = 0x20;
+export const LINE_STATUS_DATA_READY = 0x01;
+/** IER bit 0: interrupt when a received byte is waiting. */
+export const INTERRUPT_ON_RECEIVE = 0x01;
+/** MCR bit 3 (OUT2) gates the UART's interrupt line on PCs. */
+export const MODEM_CONTROL_OUT2 = 0x08;
+/** COM1's ISA interrupt line. */
+export const COM1_IRQ = 4;
 export const UART_CLOCK_HZ = 115200;
 
 /** How long to wait for a stuck transmitter before dropping a byte. */
@@ -64,6 +71,22 @@ export class Serial {
       'lab 01: not written yet: send every UTF-8 byte of text with sendByte, a CR before each LF',
     );
   }
+
+  // #region receive
+  /** Asks the UART to interrupt when a byte arrives (chapter 3 routes the IRQ). */
+  enableReceiveInterrupt(): void {
+    const { ports, base } = this;
+    ports.outb(base + UartRegister.ModemControl, 0x03 | MODEM_CONTROL_OUT2);
+    ports.outb(base + UartRegister.InterruptEnable, INTERRUPT_ON_RECEIVE);
+  }
+
+  /** A received byte, or undefined if none is waiting. Reading it clears the interrupt. */
+  read(): number | undefined {
+    const { ports, base } = this;
+    if (!(ports.inb(base + UartRegister.LineStatus) & LINE_STATUS_DATA_READY)) return undefined;
+    return ports.inb(base + UartRegister.Data);
+  }
+  // #endregion receive
 
   private sendByte(byte: number): void {
     // TODO(lab 01): wait (at most MAX_POLLS reads of LineStatus) for TRANSMIT_EMPTY, then write the byte
