@@ -16,6 +16,8 @@ export interface Expectation {
 export interface BootPlan {
   memory: string;
   append: string;
+  /** Typed into the serial port once the guest prints `after`. */
+  input?: { after: string; text: string };
   expectExitCode: number;
   expect: Expectation[];
 }

@@ -125,6 +125,7 @@ async function gradeBoot(test: RubricTest, check: BootCheck, image: string): Pro
     image,
     memory: plan.memory,
     append: plan.append,
+    ...(plan.input ? { input: plan.input } : {}),
     timeoutSeconds: 60,
     onOutput: () => {},
   });
