@@ -32,6 +32,9 @@ export default {
   onBrokenAnchors: 'throw',
   onDuplicateRoutes: 'throw',
   markdown: {
+    // Chapters are .mdx; the generated API pages are .md and must stay plain Markdown,
+    // because doc comments are full of braces that MDX would read as JavaScript.
+    format: 'detect',
     mermaid: true,
     hooks: { onBrokenMarkdownLinks: 'throw', onBrokenMarkdownImages: 'throw' },
   },

@@ -51,7 +51,9 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       const file = await resolveStatic(root, req.url ?? '/');
       const status = file ? 200 : 404;
       const body = await readFile(file ?? path.join(root, '404.html')).catch(() => 'not found');
-      const type = TYPES[path.extname(file ?? '.html')] ?? 'application/octet-stream';
+      const type = file
+        ? (TYPES[path.extname(file)] ?? 'application/octet-stream')
+        : 'text/html; charset=utf-8';
       res.writeHead(status, { 'content-type': type });
       res.end(body);
     })();

@@ -60,6 +60,10 @@ export async function generateApiMarkdown({
       // One page per module: kernel modules are small, and a reader wants a whole
       // module's interface in view rather than one page per function.
       outputFileStrategy: 'modules',
+      // Docusaurus derives heading ids from the text; a page titled "memory/picture"
+      // would take the id "memorypicture" from its own interface MemoryPicture and
+      // break every link to it. A title that slugs differently avoids the clash.
+      pageTitleTemplates: { module: '{name} module' },
       // Link each declaration to its line in the repository, without asking git (a fresh
       // CI clone or a tarball may have no usable remote). basePath also names the
       // modules: kernel/src/net/arp.ts is the module "net/arp".
