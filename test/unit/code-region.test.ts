@@ -93,6 +93,22 @@ describe('markers', () => {
 });
 
 describe('extracting a region', () => {
+  test('leaves out lab markers, which are for the starter generator', () => {
+    const source = [
+      '// #region init',
+      'function init() {',
+      '  // #lab 01: program the device',
+      '  // A hint for the learner.',
+      '  outb(1, 2);',
+      '  // #endlab',
+      '}',
+      '// #endregion',
+    ].join('\n');
+    expect(extractRegion(source, 'init').code).toBe(
+      ['function init() {', '  // A hint for the learner.', '  outb(1, 2);', '}'].join('\n'),
+    );
+  });
+
   test('finds the content and its real first line, dedented', () => {
     const r = extractRegion(PANIC, 'push-frame');
     expect(r).toEqual({ code: 'frames.push(line);', startLine: 7, endLine: 7, contiguous: true });

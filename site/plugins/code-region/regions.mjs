@@ -17,6 +17,10 @@ const BLOCK_MARKER = new RegExp(
   String.raw`^\s*\/\*\s*#(region|endregion)(?:\s+${NAME})?\s*\*\/\s*$`,
 );
 
+// Lab markers (see tools/labs/markers.ts) tell the starter generator what to remove;
+// a reader of the chapter should see the reference code without them.
+const LAB_MARKER = /^\s*\/\/ #(?:lab \d\d: .*|endlab\s*)$/;
+
 /** @returns {{ kind: 'region' | 'endregion', name: string | undefined } | undefined} */
 export function parseMarker(line) {
   const m = LINE_MARKER.exec(line) ?? BLOCK_MARKER.exec(line);
@@ -41,6 +45,10 @@ export function scanRegions(source) {
   const open = [];
   lines.forEach((text, i) => {
     const lineNo = i + 1;
+    if (LAB_MARKER.test(text)) {
+      markers.add(lineNo);
+      return;
+    }
     const marker = parseMarker(text);
     if (!marker) return;
     markers.add(lineNo);
