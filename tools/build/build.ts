@@ -37,7 +37,9 @@ export function typecheck(project = join(ROOT, 'kernel', 'tsconfig.json')): void
   try {
     run(process.execPath, [tsc, '-p', project, '--pretty', 'false']);
   } catch (error) {
-    throw new CommandError(`type errors:\n${(error as Error).message.split('\n').slice(1).join('\n')}`);
+    throw new CommandError(
+      `type errors:\n${(error as Error).message.split('\n').slice(1).join('\n')}`,
+    );
   }
 }
 

@@ -15,7 +15,11 @@ export function listStages(): Stage[] {
   return readdirSync(STAGES)
     .filter((file) => /^\d\d-[\w-]+\.ts$/.test(file))
     .sort()
-    .map((file) => ({ number: file.slice(0, 2), name: file.slice(0, -3), entry: join(STAGES, file) }));
+    .map((file) => ({
+      number: file.slice(0, 2),
+      name: file.slice(0, -3),
+      entry: join(STAGES, file),
+    }));
 }
 
 /** Finds a stage by "1", "01" or "01-boot". */
