@@ -32,6 +32,7 @@ export class FrameModel {
     return this.allocContiguous(1, 1);
   }
 
+  // #region model-contiguous
   /** The lowest run of `count` free frames in one range, aligned to `align` frames. */
   allocContiguous(count: number, align: number): number | undefined {
     for (const range of this.ranges) {
@@ -47,6 +48,7 @@ export class FrameModel {
     }
     return undefined;
   }
+  // #endregion model-contiguous
 
   free(address: number, count: number): ModelFree {
     if (address % FRAME !== 0) return 'misaligned';

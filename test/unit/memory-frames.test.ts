@@ -68,6 +68,7 @@ describe('FrameAllocator', () => {
     expect(frames.allocContiguous(count)).toBe(0x2000000);
   });
 
+  // #region model-test
   it.each(Array.from({ length: 30 }, (_, i) => 100 + i))(
     'agrees with the model for 2000 random steps (seed %i)',
     (seed) => {
@@ -77,4 +78,5 @@ describe('FrameAllocator', () => {
       expect(compareWithModel(new FrameAllocator(zones), zones, unit, 2000)).toBeUndefined();
     },
   );
+  // #endregion model-test
 });

@@ -41,6 +41,7 @@ export class Bitmap {
     }
   }
 
+  // #region first-clear
   /** The lowest clear bit in [from, to), or -1 if they are all set. */
   firstClear(from: number, to = this.size): number {
     for (let word = from >>> 5; word * 32 < to; word++) {
@@ -54,6 +55,7 @@ export class Bitmap {
     }
     return -1;
   }
+  // #endregion first-clear
 
   /** The lowest set bit in [from, to), or -1 if they are all clear. */
   firstSet(from: number, to: number): number {
