@@ -5,8 +5,10 @@
 import { parseArgs } from 'node:util';
 import { bootImage, qemuArgs, type Accel } from './boot/qemu';
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildStage, fileSize, type BuildOptions } from './build/build';
-import { findStage, latestStage, listStages } from './build/stages';
+import { findStage, latestStage, listStages, stageOutputDir, type Stage } from './build/stages';
+import { ensureDiskImage, FIRST_STAGE_WITH_DEVICES, type Devices } from './boot/devices';
 import { gradeLab, type LabGrade } from './labs/grade';
 import { findLab, listLabs } from './labs/labs';
 import { LabRedirect, labEsbuildPlugin } from './labs/redirect';
@@ -26,6 +28,10 @@ const USAGE = `usage: kindling <command> [options]
     --append "ARGS"         the kernel command line
     --timeout SECONDS       kill the guest after this long (exit 124)
     --no-build              boot the image already in build/
+    --net user|none|udp:QEMU_PORT:PEER_PORT   the virtio-net link (stages 04+; default user)
+    --disk FILE|none        the virtio-blk disk image (stages 04+; default build/NN-name/disk.img)
+    --pcap FILE             record the network traffic (QEMU filter-dump)
+    --gdb                   wait for gdb on localhost:1234 before running the platform
     --lab                   build with your files from labs/NN-name/ (build and boot)
   up                        setup, then build and boot the most complete stage
   grade NN | --all          grade a lab: hosted tests, then boot checks on QEMU
@@ -48,6 +54,10 @@ export async function main(argv: string[]): Promise<number> {
       append: { type: 'string' },
       timeout: { type: 'string' },
       'no-build': { type: 'boolean' },
+      net: { type: 'string' },
+      disk: { type: 'string' },
+      pcap: { type: 'string' },
+      gdb: { type: 'boolean' },
       'quickjs-tarball': { type: 'string' },
       lab: { type: 'boolean' },
       all: { type: 'boolean' },
@@ -93,9 +103,17 @@ export async function main(argv: string[]): Promise<number> {
           ? `build/${stage.name}/kernel.elf`
           : (await buildStage(stage, labBuildOptions(stage.number, values.lab))).image;
         const accel = parseAccel(values.accel);
+        const devices = stageDevices(stage, values);
+        if (values.gdb) {
+          log(
+            `kindling: waiting for gdb: gdb ${join(stageOutputDir(stage), 'kernel-debug.elf')} -ex 'target remote :1234'`,
+          );
+        }
         const options = {
           image,
           accel,
+          devices,
+          gdb: Boolean(values.gdb),
           // The terminal (or a pipe) feeds the guest's serial port.
           interactive: true,
           ...(values.memory ? { memory: values.memory } : {}),
@@ -150,6 +168,21 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/** Stages from chapter 4 on get a network card and a disk unless told otherwise. */
+function stageDevices(
+  stage: Stage,
+  values: { net?: string; disk?: string; pcap?: string },
+): Devices {
+  if (Number(stage.number) < FIRST_STAGE_WITH_DEVICES) {
+    if (values.net || values.disk)
+      throw new CommandError(`stage ${stage.name} has no drivers for --net or --disk`);
+    return {};
+  }
+  const disk = values.disk ?? join(stageOutputDir(stage), 'disk.img');
+  if (disk !== 'none') ensureDiskImage(disk);
+  return { net: values.net ?? 'user', disk, ...(values.pcap ? { pcap: values.pcap } : {}) };
 }
 
 /** With --lab, the build swaps in the learner's files from the stage's lab folder. */

@@ -3,6 +3,7 @@
  * stdio, and exits with the guest's own exit code.
  */
 import { spawn } from 'node:child_process';
+import { deviceArgs, type Devices } from './devices';
 
 export type Accel = 'tcg' | 'kvm';
 
@@ -21,6 +22,9 @@ export interface BootOptions {
   interactive?: boolean;
   /** Type `text` into the serial port once the guest has printed `after`. */
   input?: { after: string; text: string };
+  devices?: Devices;
+  /** Start paused with QEMU's gdb stub on localhost:1234. */
+  gdb?: boolean;
 }
 
 // #region qemu-args
@@ -54,6 +58,9 @@ export function qemuArgs(options: BootOptions): string[] {
     '-kernel',
     options.image,
     ...(options.append ? ['-append', options.append] : []),
+    ...deviceArgs(options.devices ?? {}),
+    // -s: a gdb stub on tcp::1234; -S: do not start the CPU until gdb says so.
+    ...(options.gdb ? ['-s', '-S'] : []),
     ...(options.extraArgs ?? []),
   ];
 }

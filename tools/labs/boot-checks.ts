@@ -18,6 +18,8 @@ export interface BootPlan {
   append: string;
   /** Typed into the serial port once the guest prints `after`. */
   input?: { after: string; text: string };
+  /** A disk image to boot with (virtio-blk; stages 04+), and what must be on it afterwards. */
+  disk?: { image: Uint8Array; expectAfter?: (image: Uint8Array) => CheckLine[] };
   expectExitCode: number;
   expect: Expectation[];
 }

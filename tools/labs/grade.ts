@@ -3,6 +3,8 @@
  * the stage built with the learner's files, scored by the rubric.
  */
 import { randomInt } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bootImage } from '../boot/qemu';
@@ -121,15 +123,21 @@ async function buildForLab(lab: Lab, options: GradeOptions): Promise<string> {
 
 async function gradeBoot(test: RubricTest, check: BootCheck, image: string): Promise<TestGrade> {
   const plan = check.plan(() => randomInt(0, 2 ** 32) / 2 ** 32);
+  const disk = plan.disk
+    ? join(mkdtempSync(join(tmpdir(), 'kindling-grade-disk-')), 'disk.img')
+    : undefined;
+  if (disk) writeFileSync(disk, plan.disk!.image);
   const result = await bootImage({
     image,
     memory: plan.memory,
     append: plan.append,
     ...(plan.input ? { input: plan.input } : {}),
+    ...(disk ? { devices: { disk, net: 'none' } } : {}),
     timeoutSeconds: 60,
     onOutput: () => {},
   });
   const lines = judgeBoot(plan, result.output, result.code);
+  if (disk && plan.disk?.expectAfter) lines.push(...plan.disk.expectAfter(readFileSync(disk)));
   const messages = [
     `booted with --memory ${plan.memory} --append "${plan.append}": ${result.how}, code ${result.code}`,
     ...lines.map((line) => `${line.kind.padEnd(7)} ${line.text}`),

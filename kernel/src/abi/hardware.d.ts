@@ -25,9 +25,9 @@ export interface Hardware {
 
   /**
    * A zero-copy view of physical memory `[address, address + length)`: writing
-   * the array writes the machine's memory. Throws RangeError for the first
-   * page, for ranges outside the identity-mapped 4 GiB and for the ranges the
-   * platform reserves (see {@link BootInfo.reserved}).
+   * the array writes the machine's memory. Throws RangeError for ranges
+   * outside the identity-mapped 4 GiB and for the ranges the platform
+   * reserves (see {@link BootInfo.reserved}).
    */
   physical(address: number, length: number): Uint8Array;
 

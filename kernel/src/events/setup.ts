@@ -22,6 +22,8 @@ export interface Events {
   calibration: Calibration;
   /** Routes ISA IRQ `irq` (edge-triggered, active high) to a fresh vector's channel. */
   bindIsaIrq(irq: number, name: string): EventChannel;
+  /** A fresh vector and its channel, for a device that signals by message (MSI-X). */
+  bindMessage(name: string): { vector: number; apicId: number; channel: EventChannel };
 }
 
 // #region start
@@ -35,6 +37,10 @@ export function startEvents(hw: Hardware): Events {
     if (vector !== SPURIOUS_VECTOR) apic.endOfInterrupt();
   }).install();
   let nextVector = FIRST_DEVICE_VECTOR;
+  const allocateVector = () => {
+    if (nextVector >= SPURIOUS_VECTOR) throw new Error('out of interrupt vectors');
+    return nextVector++;
+  };
   return {
     loop,
     apic,
@@ -42,9 +48,13 @@ export function startEvents(hw: Hardware): Events {
     timer,
     calibration,
     bindIsaIrq(irq, name) {
-      const vector = nextVector++;
+      const vector = allocateVector();
       ioapic.route(isaIrqPin(irq), vector, { destination: apic.id });
       return loop.channel(vector, name);
+    },
+    bindMessage(name) {
+      const vector = allocateVector();
+      return { vector, apicId: apic.id, channel: loop.channel(vector, name) };
     },
   };
 }
