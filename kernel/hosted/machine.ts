@@ -99,6 +99,16 @@ export class HostedMachine implements Hardware {
     this.mmio.push({ base, size, device });
   }
 
+  /** Disconnects `device` from every port range it was attached at (an I/O BAR moving). */
+  detach(device: PortDevice): void {
+    removeWhere(this.devices, (slot) => slot.device === device);
+  }
+
+  /** Unmaps `device` from the physical address space (a memory BAR moving or switched off). */
+  detachMmio(device: MmioDevice): void {
+    removeWhere(this.mmio, (slot) => slot.device === device);
+  }
+
   consoleWrite(text: string): void {
     this.consoleOutput += text;
   }
@@ -335,6 +345,10 @@ function checkValue(value: number, width: 1 | 2 | 4): number {
     throw new RangeError(`value ${value} does not fit in ${bits} bits`);
   }
   return value < 0 ? value + 2 ** bits : value;
+}
+
+function removeWhere<T>(items: T[], match: (item: T) => boolean): void {
+  for (let i = items.length - 1; i >= 0; i--) if (match(items[i]!)) items.splice(i, 1);
 }
 
 function hex(value: number): string {
