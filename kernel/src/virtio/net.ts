@@ -121,6 +121,11 @@ export class VirtioNet {
     if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => this.readers.push({ resolve, reject }));
   }
+
+  /** Received frames as an async stream: `for await (const frame of net.frames())`. */
+  async *frames(): AsyncGenerator<Uint8Array, never> {
+    for (;;) yield await this.receive();
+  }
   // #endregion receive
 
   // #region transmit
