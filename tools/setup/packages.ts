@@ -15,6 +15,7 @@ export const REQUIRED_PACKAGES = [
   'xz-utils', // the QuickJS source tarball is .tar.xz
   'qemu-system-x86', // boots every stage
   'chromium', // the docs test renders the site headless
+  'gdb', // kindling boot --gdb debugs the platform layer
 ];
 // #endregion packages
 
