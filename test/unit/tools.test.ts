@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { guestExitCode, qemuArgs } from '../../tools/boot/qemu';
 import { findStage, listStages } from '../../tools/build/stages';
 import { shellCommand } from '../../tools/cli';
+import { ensurePackages } from '../../tools/setup/packages';
 import { machineAptSources } from '../../tools/setup/quickjs';
 
 describe('QEMU plumbing', () => {
@@ -58,5 +59,25 @@ describe('apt sources', () => {
       { uri: 'http://one.example/debian', signedBy: '/k.gpg' },
       { uri: 'http://two.example/debian', signedBy: '/two.gpg' },
     ]);
+  });
+});
+
+describe('setup without root', () => {
+  it('prints the exact apt command for what is missing instead of failing obscurely', () => {
+    const lines: string[] = [];
+    const ok = ensurePackages((line) => lines.push(line), {
+      isInstalled: (name) => name !== 'qemu-system-x86' && name !== 'musl-tools',
+      isRoot: () => false,
+    });
+    expect(ok).toBe(false);
+    expect(lines.join('\n')).toBe(
+      'kindling: missing Debian packages: musl-tools qemu-system-x86\n' +
+        'kindling: install them with:\n' +
+        '  sudo apt-get update && sudo apt-get install -y --no-install-recommends musl-tools qemu-system-x86',
+    );
+  });
+
+  it('has nothing to do when everything is installed', () => {
+    expect(ensurePackages(() => {}, { isInstalled: () => true, isRoot: () => false })).toBe(true);
   });
 });

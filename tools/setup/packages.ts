@@ -24,19 +24,29 @@ function installed(name: string): boolean {
   return result.status === 0 && result.stdout.includes('install ok installed');
 }
 
-export function missingPackages(): string[] {
-  return REQUIRED_PACKAGES.filter((name) => !installed(name));
+export function missingPackages(isInstalled: (name: string) => boolean = installed): string[] {
+  return REQUIRED_PACKAGES.filter((name) => !isInstalled(name));
 }
 
 export function installCommand(packages: string[]): string {
   return `sudo apt-get update && sudo apt-get install -y --no-install-recommends ${packages.join(' ')}`;
 }
 
+export interface PackageSystem {
+  isInstalled(name: string): boolean;
+  isRoot(): boolean;
+}
+
+const debian: PackageSystem = { isInstalled: installed, isRoot };
+
 /** Installs what is missing, or explains how. Returns false if packages are still missing. */
-export function ensurePackages(log: (line: string) => void): boolean {
-  const missing = missingPackages();
+export function ensurePackages(
+  log: (line: string) => void,
+  system: PackageSystem = debian,
+): boolean {
+  const missing = missingPackages((name) => system.isInstalled(name));
   if (missing.length === 0) return true;
-  if (!isRoot()) {
+  if (!system.isRoot()) {
     log(`kindling: missing Debian packages: ${missing.join(' ')}`);
     log(`kindling: install them with:\n  ${installCommand(missing)}`);
     return false;
