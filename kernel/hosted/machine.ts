@@ -321,6 +321,16 @@ export class HostedMachine implements Hardware {
     if (!this.panicHandler) throw error;
     this.panicHandler(error);
   }
+  /** What the platform's exception path does with an INT3: an Error marked with the vector. */
+  trap(): never {
+    this.uncaught(
+      Object.assign(new Error('CPU exception 3 (breakpoint), registers above'), {
+        cpuException: 3,
+      }),
+    );
+    return undefined as never;
+  }
+
   sourceMap(): string | null {
     return this.sourceMapJson;
   }

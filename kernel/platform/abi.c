@@ -316,6 +316,16 @@ NATIVE(native_set_idle_handler) {
   return JS_UNDEFINED;
 }
 
+// #region trap
+// A breakpoint exception, on purpose: the way to see the platform's
+// exception path (register dump, then the JavaScript stack) at work.
+NATIVE(native_trap) {
+  (void)self, (void)argc, (void)argv, (void)ctx;
+  __asm__ volatile("int3");
+  platform_exit(EXIT_CPU_EXCEPTION); // not reached: the handler never returns
+}
+// #endregion trap
+
 NATIVE(native_exit) {
   (void)self;
   ARG(0, "exit code", 0, 255, code);
@@ -350,6 +360,7 @@ static const JSCFunctionListEntry natives[] = {
     JS_CFUNC_DEF("wait", 1, native_wait),
     JS_CFUNC_DEF("idleStats", 0, native_idle_stats),
     JS_CFUNC_DEF("setIdleHandler", 1, native_set_idle_handler),
+    JS_CFUNC_DEF("trap", 0, native_trap),
     JS_CFUNC_DEF("exit", 1, native_exit),
 };
 

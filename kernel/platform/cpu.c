@@ -112,6 +112,8 @@ void cpu_init(void) {
   remap_and_mask_pic();
 }
 
+const char *cpu_exception_name(uint64_t vector);
+
 struct trap_frame {
   uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
   uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
@@ -131,6 +133,8 @@ static const char *const exception_names[32] = {
 // Every CPU exception is fatal: print what the CPU told us, try to show
 // which JavaScript was running, and stop with a distinctive exit code.
 static volatile int in_trap;
+extern uint8_t boot_stack_bottom[], boot_stack_top[];
+_Noreturn void call_on_stack(void (*fn)(uint64_t), uint64_t argument, void *stack_top);
 
 void trap_handler(struct trap_frame *frame) {
   if (in_trap++) {
@@ -139,7 +143,7 @@ void trap_handler(struct trap_frame *frame) {
   }
   uint64_t cr2;
   __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
-  const char *name = exception_names[frame->vector] ? exception_names[frame->vector] : "?";
+  const char *name = cpu_exception_name(frame->vector);
   console_printf("\n!! CPU exception %lu (%s), error code %#lx\n", frame->vector, name,
                  frame->error_code);
   console_printf("   rip %016lx  rsp %016lx  rflags %08lx  cr2 %016lx\n", frame->rip,
@@ -151,8 +155,20 @@ void trap_handler(struct trap_frame *frame) {
   console_printf("   r9  %016lx  r10 %016lx  r11 %016lx  r12 %016lx\n", frame->r9, frame->r10,
                  frame->r11, frame->r12);
   console_printf("   r13 %016lx  r14 %016lx  r15 %016lx\n", frame->r13, frame->r14, frame->r15);
-  engine_report_cpu_exception();
+  // The handler runs on a small IST stack, too small for JavaScript and
+  // outside the range QuickJS checks its stack against. If the fault came
+  // from the kernel stack, report on that stack instead, below the
+  // interrupted frame (and its red zone).
+  uint64_t below = (frame->rsp - 1024) & ~15ULL;
+  if (below > (uint64_t)boot_stack_bottom + 64 * 1024 && frame->rsp <= (uint64_t)boot_stack_top) {
+    call_on_stack(engine_report_cpu_exception, frame->vector, (void *)below);
+  }
+  console_print("   (the fault was not on the kernel stack: no JavaScript stack)\n");
   platform_exit(EXIT_CPU_EXCEPTION);
+}
+
+const char *cpu_exception_name(uint64_t vector) {
+  return vector < 32 && exception_names[vector] ? exception_names[vector] : "?";
 }
 // #endregion trap-handler
 

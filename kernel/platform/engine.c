@@ -54,7 +54,7 @@ static void print_value(JSValueConst value) {
 // Hands an error that escaped TypeScript to the panic handler TypeScript
 // installed (it maps the stack through the source map and exits). If there
 // is none yet, or it fails, the platform prints what it can.
-static _Noreturn void panic_with(JSValue error) {
+static _Noreturn void panic_with(JSValue error, int exit_code) {
   if (JS_IsFunction(context, panic_handler)) {
     JSValue handler = panic_handler;
     panic_handler = JS_UNDEFINED; // a panic inside the panic handler ends here
@@ -74,11 +74,13 @@ static _Noreturn void panic_with(JSValue error) {
     print_value(stack);
   }
   console_print("\n");
-  platform_exit(EXIT_PANIC);
+  platform_exit(exit_code);
 }
 // #endregion panic
 
-static _Noreturn void panic_with_exception(void) { panic_with(JS_GetException(context)); }
+static _Noreturn void panic_with_exception(void) {
+  panic_with(JS_GetException(context), EXIT_PANIC);
+}
 
 void engine_set_idle_handler(JSValueConst handler) {
   JS_FreeValue(context, idle_handler);
@@ -136,7 +138,7 @@ _Noreturn void engine_run(const uint8_t *bytecode, size_t length) {
     int ran = JS_ExecutePendingJob(runtime, &job_context);
     if (ran < 0) panic_with_exception();
     if (ran > 0) continue;
-    if (rejected_count > 0) panic_with(reasons[0]);
+    if (rejected_count > 0) panic_with(reasons[0], EXIT_PANIC);
     if (!run_idle_handler()) break;
   }
   console_print("\nkindling: deadlock: no work is left, yet the kernel has not exited\n");
@@ -145,15 +147,19 @@ _Noreturn void engine_run(const uint8_t *bytecode, size_t length) {
 // #endregion run
 
 // #region exception-stack
-// Called from the CPU exception handler. If the fault came from inside the
-// engine its state may be inconsistent, so this is best effort: build an
-// Error (which records the current JavaScript stack) and hand it to the
-// panic handler. A second fault while doing so halts (see cpu.c).
-void engine_report_cpu_exception(void) {
-  if (!context) return;
+// Called from the CPU exception handler, on the kernel stack. If the fault
+// came from inside the engine its state may be inconsistent, so this is
+// best effort: build an Error (which records the current JavaScript stack),
+// mark it as a CPU exception, and hand it to the panic handler. A second
+// fault while doing so halts (see cpu.c).
+_Noreturn void engine_report_cpu_exception(uint64_t vector) {
+  if (!context) platform_exit(EXIT_CPU_EXCEPTION);
   console_print("   JavaScript was running; asking the panic handler for its stack:\n");
-  JS_ThrowInternalError(context, "CPU exception in the platform or engine (registers above)");
-  panic_with_exception();
+  JS_ThrowInternalError(context, "CPU exception %lu (%s), registers above", vector,
+                        cpu_exception_name(vector));
+  JSValue error = JS_GetException(context);
+  JS_SetPropertyStr(context, error, "cpuException", JS_NewInt32(context, (int32_t)vector));
+  panic_with(error, EXIT_CPU_EXCEPTION);
 }
 // #endregion exception-stack
 

@@ -65,6 +65,7 @@ void console_printf(const char *format, ...) __attribute__((format(printf, 1, 2)
 
 // cpu.c
 void cpu_init(void);
+const char *cpu_exception_name(uint64_t vector);
 _Noreturn void platform_exit(int code);
 
 // syscall.c: musl's system calls, answered by the platform.
@@ -103,7 +104,7 @@ void heap_get_stats(heap_stats *stats);
 
 // engine.c
 _Noreturn void engine_run(const uint8_t *bytecode, size_t bytecode_length);
-void engine_report_cpu_exception(void);
+_Noreturn void engine_report_cpu_exception(uint64_t vector);
 
 // payload.S: the stage's bytecode and source map, linked into the image.
 extern const uint8_t stage_bytecode[], stage_bytecode_end[];

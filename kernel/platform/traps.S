@@ -88,6 +88,16 @@ trap_common:
     add $16, %rsp
     iretq
 
+// void call_on_stack(void (*fn)(uint64_t), uint64_t argument, void *stack_top)
+// Runs fn on another stack, for good: fn must not return.
+.global call_on_stack
+call_on_stack:
+    mov %rdx, %rsp
+    mov %rdi, %rax
+    mov %rsi, %rdi
+    call *%rax
+    ud2
+
 .section .rodata
 .balign 8
 .global trap_entries

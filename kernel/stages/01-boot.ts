@@ -6,6 +6,7 @@
  *   kindling boot 01
  *   kindling boot 01 --append "crash=throw"   (see a panic mapped to TypeScript)
  *   kindling boot 01 --append "probe=view"    (a refused memory view, survived)
+ *   kindling boot 01 --append "crash=trap"    (a CPU exception: registers, then the JS stack)
  */
 import type { Hardware } from '../src/abi/hardware';
 import { parseCommandLine } from '../src/boot/command-line';
@@ -46,6 +47,7 @@ boot((hw) => {
 
   if (options.get('probe') === 'view') probeRefusedView(hw, print);
   if (options.get('crash') === 'throw') crashDeepInside(3);
+  if (options.get('crash') === 'trap') hw.trap();
 
   const uptimeMs = hw.clockNs() / 1e6;
   print(

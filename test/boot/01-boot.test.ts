@@ -39,6 +39,20 @@ describe('stage 01 on QEMU', () => {
     expect(result.output).not.toMatch(/01-boot\.js:\d+/);
   });
 
+  it('reports a CPU exception with the registers and the TypeScript stack, and exits 71', async () => {
+    const result = await bootStage('01', { append: 'crash=trap' });
+    expect(result.code).toBe(71);
+    const out = result.output;
+    expect(out).toContain('!! CPU exception 3 (breakpoint), error code 0');
+    expect(out).toMatch(/rip [0-9a-f]{16} {2}rsp [0-9a-f]{16} {2}rflags [0-9a-f]{8}/);
+    expect(out).toMatch(/r13 [0-9a-f]{16} {2}r14 [0-9a-f]{16} {2}r15 [0-9a-f]{16}/);
+    expect(out).toContain('panic: InternalError: CPU exception 3 (breakpoint), registers above');
+    const trapLine = lineOf('kernel/stages/01-boot.ts', "=== 'trap') hw.trap()");
+    expect(out).toMatch(
+      new RegExp(`at <anonymous> \\(kernel/stages/01-boot\\.ts:${trapLine}:\\d+\\)`),
+    );
+  });
+
   it('turns an out-of-range memory view into a RangeError and keeps running', async () => {
     const result = await bootStage('01', { append: 'probe=view' });
     expect(result.output).toContain(

@@ -43,6 +43,14 @@ describe('boot()', () => {
     expect(machine.consoleOutput).toContain('panic: TypeError: from a stray job');
   });
 
+  it('exits with 71, not 70, for the Error the platform makes of a CPU exception', async () => {
+    const machine = new HostedMachine();
+    boot(() => machine.trap(), machine);
+    await settle();
+    expect(machine.exitCode).toBe(71);
+    expect(machine.consoleOutput).toContain('panic: Error: CPU exception 3 (breakpoint)');
+  });
+
   it('refuses to start without hardware', () => {
     expect(() => boot(() => 0, undefined)).toThrow(/no hardware/);
   });

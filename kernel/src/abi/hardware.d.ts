@@ -78,6 +78,14 @@ export interface Hardware {
   /** The stage's source map (JSON), linked into the image for panics; null if absent. */
   sourceMap(): string | null;
 
+  /**
+   * Raises a breakpoint exception (INT3) now. The platform's exception path
+   * prints the registers, then hands an Error with `cpuException: 3` and
+   * the JavaScript stack to the panic handler; the kernel stops with exit
+   * code 71. A debugging aid, and the way to watch that path work.
+   */
+  trap(): never;
+
   /** Stops the machine. On QEMU, `kindling boot` exits with this code. */
   exit(code: number): never;
 }

@@ -6,8 +6,16 @@
 import type { Hardware } from '../abi/hardware';
 import { rewriteStack, SourceMap } from './source-map';
 
-/** The exit code of a panic; kernel/platform/platform.h uses the same number. */
+/** Exit codes of a panic and of a CPU exception; kernel/platform/platform.h has the same. */
 export const PANIC_EXIT_CODE = 70;
+export const CPU_EXCEPTION_EXIT_CODE = 71;
+
+/** The platform marks the Error it makes for a CPU exception with the vector. */
+function isCpuException(error: unknown): boolean {
+  return (
+    error instanceof Error && typeof (error as { cpuException?: unknown }).cpuException === 'number'
+  );
+}
 
 type PanicHardware = Pick<Hardware, 'setPanicHandler' | 'sourceMap' | 'consoleWrite' | 'exit'>;
 
@@ -34,7 +42,7 @@ export function describePanic(error: unknown, sourceMapJson: string | null): str
  */
 export function panic(hw: PanicHardware, error: unknown): never {
   hw.consoleWrite(describePanic(error, hw.sourceMap()));
-  return hw.exit(PANIC_EXIT_CODE);
+  return hw.exit(isCpuException(error) ? CPU_EXCEPTION_EXIT_CODE : PANIC_EXIT_CODE);
 }
 
 export function installPanicHandler(hw: PanicHardware): void {
