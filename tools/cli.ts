@@ -44,6 +44,9 @@ const USAGE = `usage: kindling <command> [options]
 
 const log = (line: string) => console.error(line);
 
+/** Lab builds go to build/NN-name-lab/, apart from the reference build. */
+const LAB_VARIANT = 'lab';
+
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -88,7 +91,7 @@ export async function main(argv: string[]): Promise<number> {
         const stage = findStage(
           required(target, 'build needs a stage number, e.g. `kindling build 01`'),
         );
-        const result = await buildStage(stage);
+        const result = await buildStage(stage, labBuildOptions(stage.number, values.lab));
         log(`kindling: built ${result.image} (${fileSize(result.image)} bytes)`);
         return 0;
       }
@@ -99,15 +102,15 @@ export async function main(argv: string[]): Promise<number> {
           command === 'up'
             ? latestStage()
             : findStage(required(target, 'boot needs a stage number'));
+        const outputDir = stageOutputDir(stage, values.lab ? LAB_VARIANT : '');
         const image = values['no-build']
-          ? `build/${stage.name}/kernel.elf`
+          ? join(outputDir, 'kernel.elf')
           : (await buildStage(stage, labBuildOptions(stage.number, values.lab))).image;
         const accel = parseAccel(values.accel);
         const devices = stageDevices(stage, values);
         if (values.gdb) {
-          log(
-            `kindling: waiting for gdb: gdb ${join(stageOutputDir(stage), 'kernel-debug.elf')} -ex 'target remote :1234'`,
-          );
+          const symbols = join(outputDir, 'kernel-debug.elf');
+          log(`kindling: waiting for gdb: gdb ${symbols} -ex 'target remote :1234'`);
         }
         const options = {
           image,
@@ -118,7 +121,7 @@ export async function main(argv: string[]): Promise<number> {
           interactive: true,
           ...(values.memory ? { memory: values.memory } : {}),
           ...(values.append ? { append: values.append } : {}),
-          ...(values.timeout ? { timeoutSeconds: Number(values.timeout) } : {}),
+          ...(values.timeout ? { timeoutSeconds: parseSeconds(values.timeout) } : {}),
         };
         log(`kindling: ${shellCommand(['qemu-system-x86_64', ...qemuArgs(options)])}`);
         const result = await bootImage(options);
@@ -191,7 +194,7 @@ function labBuildOptions(stageNumber: string, lab: boolean | undefined): BuildOp
   const found = findLab(stageNumber);
   return {
     typecheck: false,
-    variant: 'lab',
+    variant: LAB_VARIANT,
     plugins: [labEsbuildPlugin(new LabRedirect(found.dir))],
   };
 }
@@ -199,6 +202,12 @@ function labBuildOptions(stageNumber: string, lab: boolean | undefined): BuildOp
 function required(value: string | undefined, message: string): string {
   if (!value) throw new CommandError(message);
   return value;
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!(seconds > 0)) throw new CommandError(`--timeout needs a number of seconds, not "${value}"`);
+  return seconds;
 }
 
 function parseAccel(value: string | undefined): Accel {
