@@ -22,6 +22,7 @@ describe.each(listLabs().map((lab) => [lab.name, lab] as const))('lab %s', (_nam
     const dir = mkdtempSync(join(tmpdir(), `kindling-${lab.name}-starter-`));
     await writeStarters(lab, dir);
     const grade = await gradeLab(lab, { labDir: dir, variant: 'starter-check' });
+    expect(grade.typeErrors, 'a starter type-checks: its gaps throw').toEqual([]);
     expect(grade.score).toBe(0);
     for (const test of grade.tests) {
       expect(test.status, test.name).not.toBe('passed');

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { judgeBoot, passed } from '../../tools/labs/boot-checks';
+import { appendFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findLab } from '../../tools/labs/labs';
 import { findLabRegions, LabMarkerError, makeStarter } from '../../tools/labs/markers';
+import { writeStarters } from '../../tools/labs/starters';
+import { typeErrors } from '../../tools/labs/types';
 
 const SOURCE = [
   'export function f(x: number): number {',
@@ -86,5 +92,20 @@ describe('judgeBoot', () => {
       { kind: 'BAD', text: 'exit code 70, expected 0' },
     ]);
     expect(passed(lines)).toBe(false);
+  });
+});
+
+describe("type-checking a learner's files", () => {
+  it('finds their imports in the kernel, and reports errors in their file by name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kindling-types-'));
+    await writeStarters(findLab('01'), dir);
+    expect(typeErrors(dir)).toEqual([]);
+    appendFileSync(
+      join(dir, 'kernel/src/drivers/serial.ts'),
+      "\nexport const wrong: number = 'text';\n",
+    );
+    const errors = typeErrors(dir);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/kernel\/src\/drivers\/serial\.ts\(\d+,\d+\): error TS2322/);
   });
 });

@@ -15,6 +15,7 @@ import { runHostedTests, type HostedResult } from './hosted';
 import type { Lab } from './labs';
 import { LabRedirect, labEsbuildPlugin } from './redirect';
 import { loadRubric, maxScore, type RubricTest } from './rubric';
+import { typeErrors } from './types';
 
 export interface TestGrade {
   id: string;
@@ -27,6 +28,8 @@ export interface TestGrade {
 
 export interface LabGrade {
   lab: string;
+  /** tsc's errors in the learner's files: not scored, but worth fixing first. */
+  typeErrors: string[];
   score: number;
   maxScore: number;
   tests: TestGrade[];
@@ -44,6 +47,7 @@ export interface GradeOptions {
 export async function gradeLab(lab: Lab, options: GradeOptions = {}): Promise<LabGrade> {
   const started = Date.now();
   const rubric = loadRubric(lab);
+  const typeErrorsFound = options.labDir ? typeErrors(options.labDir) : [];
   const hosted = runHostedTests(lab, options.labDir);
   const checks = await loadBootChecks(lab);
   const results = new Map<string, TestGrade>();
@@ -72,6 +76,7 @@ export async function gradeLab(lab: Lab, options: GradeOptions = {}): Promise<La
   const tests = rubric.tests.map((t) => results.get(t.id)!);
   return {
     lab: lab.name,
+    typeErrors: typeErrorsFound,
     score: tests.reduce((sum, t) => sum + t.score, 0),
     maxScore: maxScore(rubric),
     tests,

@@ -4,6 +4,10 @@ import type { LabGrade } from './grade';
 // #region text-report
 export function textReport(grade: LabGrade): string {
   const out = [`Lab ${grade.lab}`];
+  if (grade.typeErrors.length > 0) {
+    out.push('  Type errors in your files (not scored, but fix them first):');
+    out.push(...grade.typeErrors.map((line) => `    ${line}`));
+  }
   for (const test of grade.tests) {
     const mark = test.status === 'skipped' ? 'skip' : `${test.score}/${test.maxScore}`;
     out.push(
@@ -61,7 +65,9 @@ export function gradescopeResults(grades: LabGrade[]): GradescopeResults {
   return {
     score: tests.reduce((sum, t) => sum + t.score, 0),
     execution_time: Math.round(grades.reduce((sum, g) => sum + g.seconds, 0)),
-    output: grades.map((g) => `${g.lab}: ${g.score}/${g.maxScore}`).join('\n'),
+    output: grades
+      .map((g) => [`${g.lab}: ${g.score}/${g.maxScore}`, ...g.typeErrors].join('\n'))
+      .join('\n'),
     visibility: 'visible',
     stdout_visibility: 'visible',
     tests,

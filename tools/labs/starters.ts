@@ -9,15 +9,23 @@ import { format, resolveConfig } from 'prettier';
 import { ROOT } from '../paths';
 import type { Lab } from './labs';
 import { makeStarter } from './markers';
+import { LAB_TSCONFIG, labTsconfig } from './types';
 
-/** Each starter, formatted as the repository formats code, so `prettier --write` leaves it be. */
-export async function starterFiles(lab: Lab): Promise<Map<string, string>> {
-  const starters = new Map<string, string>();
+/**
+ * Each starter, formatted as the repository formats code (so `prettier
+ * --write` leaves it be), and the tsconfig.json that type-checks them from
+ * `dir`, keyed by path relative to the lab folder.
+ */
+export async function starterFiles(lab: Lab, dir = lab.dir): Promise<Map<string, string>> {
+  const sources = new Map<string, string>([[LAB_TSCONFIG, labTsconfig(dir)]]);
   for (const file of lab.files) {
-    const path = join(ROOT, file);
-    const starter = makeStarter(readFileSync(path, 'utf8'), file, lab.number);
+    sources.set(file, makeStarter(readFileSync(join(ROOT, file), 'utf8'), file, lab.number));
+  }
+  const starters = new Map<string, string>();
+  for (const [file, text] of sources) {
+    const path = join(lab.dir, file);
     const options = (await resolveConfig(path)) ?? {};
-    starters.set(file, await format(starter, { ...options, filepath: path }));
+    starters.set(file, await format(text, { ...options, filepath: path }));
   }
   return starters;
 }
@@ -25,7 +33,7 @@ export async function starterFiles(lab: Lab): Promise<Map<string, string>> {
 /** Writes the lab's starters under `dir` (by default the lab's own folder). */
 export async function writeStarters(lab: Lab, dir = lab.dir): Promise<string[]> {
   const written: string[] = [];
-  for (const [file, text] of await starterFiles(lab)) {
+  for (const [file, text] of await starterFiles(lab, dir)) {
     const path = join(dir, file);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
