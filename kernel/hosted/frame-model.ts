@@ -5,6 +5,7 @@
  * real allocator and this side by side and compare every answer.
  */
 import type { Range } from '../src/memory/ranges';
+import { hex } from '../src/util/format';
 
 const FRAME = 4096;
 
@@ -180,8 +181,4 @@ function outcome(address: number | undefined): string {
 
 function freeOutcome(result: ModelFree): string {
   return result === 'ok' ? 'ok' : 'FrameError';
-}
-
-function hex(value: number): string {
-  return `0x${value.toString(16)}`;
 }

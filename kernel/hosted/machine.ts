@@ -12,6 +12,7 @@ import type {
   ReservedRange,
 } from '../src/abi/hardware';
 import { writeStartInfo, type LoaderRegion } from './pvh-loader';
+import { hex } from '../src/util/format';
 
 /** A device on the port I/O bus: it sees offsets from its base port. */
 export interface PortDevice {
@@ -359,8 +360,4 @@ function checkValue(value: number, width: 1 | 2 | 4): number {
 
 function removeWhere<T>(items: T[], match: (item: T) => boolean): void {
   for (let i = items.length - 1; i >= 0; i--) if (match(items[i]!)) items.splice(i, 1);
-}
-
-function hex(value: number): string {
-  return `0x${value.toString(16)}`;
 }

@@ -37,6 +37,4 @@ export function requireWidth(what: string, width: Width, expected: readonly Widt
   }
 }
 
-export function hex(value: number): string {
-  return `0x${value.toString(16)}`;
-}
+export { hex } from '../src/util/format';

@@ -24,7 +24,7 @@ import { withheldFromRam } from '../src/memory/picture';
 import { startMemory, type Memory } from '../src/memory/setup';
 import { formatDelta, formatFrames, formatHeap } from '../src/memory/usage';
 import { boot } from '../src/runtime/boot';
-import { column, formatBytes, hex } from '../src/util/format';
+import { column, formatBytes, hex, hexDigits } from '../src/util/format';
 import { xorshift32 } from '../src/util/random';
 
 type Print = (line?: string) => void;
@@ -197,7 +197,7 @@ function descriptors(view: DataView, address: number, bytes: Uint8Array, print: 
 }
 
 function hexBytes(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
+  return Array.from(bytes, (b) => hexDigits(b, 2)).join(' ');
 }
 // #endregion descriptors
 

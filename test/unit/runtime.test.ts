@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../kernel/src/boot/command-line';
 import { boot } from '../../kernel/src/runtime/boot';
 import { describePanic, PANIC_EXIT_CODE } from '../../kernel/src/runtime/panic';
-import { column, formatBytes, hex } from '../../kernel/src/util/format';
+import { column, formatBytes, hex, hexDigits } from '../../kernel/src/util/format';
 import { encodeUtf8 } from '../../kernel/src/util/utf8';
 import { HostedMachine } from '../../kernel/hosted/machine';
 
@@ -88,6 +88,8 @@ describe('small helpers', () => {
     expect(hex(255)).toBe('0xff');
     expect(hex(0x1000, 8)).toBe('0x00001000');
     expect(hex(2 ** 40)).toBe('0x10000000000');
+    expect(hexDigits(0x1af4, 6)).toBe('001af4');
+    expect(hexDigits(10, 2)).toBe('0a');
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(655360)).toBe('640 KiB');
     expect(formatBytes(1572864)).toBe('1.5 MiB');

@@ -3,6 +3,7 @@
  * builds the real layer): 6-byte destination and source MACs, a 2-byte
  * big-endian EtherType, then the payload.
  */
+import { hexDigits } from '../util/format';
 
 export const BROADCAST = Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff);
 /** IEEE 802's "local experimental" EtherType: ours to use on a private link. */
@@ -38,5 +39,5 @@ export function parseFrame(bytes: Uint8Array): Frame {
 }
 
 export function formatMac(mac: Uint8Array): string {
-  return [...mac].map((b) => b.toString(16).padStart(2, '0')).join(':');
+  return Array.from(mac, (b) => hexDigits(b, 2)).join(':');
 }

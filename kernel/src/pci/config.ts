@@ -5,6 +5,7 @@
  * header (IDs, command, BARs, interrupt line) and a capability list.
  */
 import type { Hardware } from '../abi/hardware';
+import { hexDigits } from '../util/format';
 
 const CONFIG_ADDRESS = 0xcf8;
 const CONFIG_DATA = 0xcfc;
@@ -19,8 +20,7 @@ export interface PciAddress {
 export type PortIo = Pick<Hardware, 'inb' | 'inw' | 'inl' | 'outb' | 'outw' | 'outl'>;
 
 export function formatAddress({ bus, device, function: fn }: PciAddress): string {
-  const hex = (value: number, digits: number) => value.toString(16).padStart(digits, '0');
-  return `${hex(bus, 2)}:${hex(device, 2)}.${fn}`;
+  return `${hexDigits(bus, 2)}:${hexDigits(device, 2)}.${fn}`;
 }
 
 // #region config-access

@@ -3,6 +3,7 @@
  * behind bridges), their header fields, their capability list, and their
  * BARs (base address registers: where the device's registers live).
  */
+import { hexDigits } from '../util/format';
 import { formatAddress, type PciAddress, type PciConfig } from './config';
 
 export const enum PciRegister {
@@ -67,8 +68,8 @@ export class PciFunction {
   }
 
   toString(): string {
-    const id = `${this.vendorId.toString(16).padStart(4, '0')}:${this.deviceId.toString(16).padStart(4, '0')}`;
-    return `${formatAddress(this.address)} [${id}] class ${this.classCode.toString(16).padStart(6, '0')}`;
+    const id = `${hexDigits(this.vendorId, 4)}:${hexDigits(this.deviceId, 4)}`;
+    return `${formatAddress(this.address)} [${id}] class ${hexDigits(this.classCode, 6)}`;
   }
 
   /** Sets bits in the command register (memory decoding, bus mastering, ...). */

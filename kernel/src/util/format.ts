@@ -1,8 +1,13 @@
 /** Small formatting helpers for kernel output: the kernel has no printf. */
 
-/** `0x` and at least `digits` hex digits. Exact for any safe integer. */
+/** At least `digits` hex digits, no prefix: "0a", "1af4". Exact for any safe integer. */
+export function hexDigits(value: number, digits = 1): string {
+  return value.toString(16).padStart(digits, '0');
+}
+
+/** `0x` and at least `digits` hex digits. */
 export function hex(value: number, digits = 1): string {
-  return `0x${value.toString(16).padStart(digits, '0')}`;
+  return `0x${hexDigits(value, digits)}`;
 }
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
