@@ -9,7 +9,7 @@
  * pending bit, and the message goes out when it is unmasked.
  */
 import type { HostedMachine, MmioDevice } from './machine';
-import type { PciFunction } from './pci-function';
+import type { PciFunctionModel } from './pci-function';
 import { getLe, getLe64, requireWidth, setLe, type Width } from './registers';
 
 export const CAPABILITY_MSIX = 0x11;
@@ -45,7 +45,7 @@ export class MsixModel {
   private readonly pbaOffset: number;
 
   constructor(
-    private readonly pci: PciFunction,
+    private readonly pci: PciFunctionModel,
     private readonly machine: HostedMachine,
     options: MsixOptions,
   ) {

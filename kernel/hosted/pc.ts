@@ -6,20 +6,20 @@
 import { IOAPIC_BASE, IoApicModel } from './ioapic';
 import { LAPIC_BASE, LocalApicModel } from './lapic';
 import { HostedMachine, type MachineOptions } from './machine';
-import { Uart16550 } from './uart16550';
+import { Uart16550Model } from './uart16550';
 
 export interface HostedPc {
   machine: HostedMachine;
   lapic: LocalApicModel;
   ioapic: IoApicModel;
-  uart: Uart16550;
+  uart: Uart16550Model;
 }
 
 export function createPc(options: MachineOptions = {}): HostedPc {
   const machine = new HostedMachine({ clockReadNs: 1000, ...options });
   const lapic = new LocalApicModel(machine);
   const ioapic = new IoApicModel(machine);
-  const uart = new Uart16550();
+  const uart = new Uart16550Model();
   machine.attachMmio(LAPIC_BASE, 0x1000, lapic);
   machine.attachMmio(IOAPIC_BASE, 0x20, ioapic);
   machine.attach(0x3f8, 8, uart);

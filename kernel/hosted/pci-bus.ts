@@ -8,20 +8,20 @@
  * all ones (vendor 0xffff).
  */
 import type { PortDevice } from './machine';
-import type { PciFunction } from './pci-function';
+import type { PciFunctionModel } from './pci-function';
 import type { Width } from './registers';
 
 const ENABLE = 0x8000_0000;
 /** Bits 30:24 are reserved and bits 1:0 select the mechanism: both read as zero. */
 const ADDRESS_BITS = 0x80ff_fffc;
 
-export class PciBus implements PortDevice {
+export class PciBusModel implements PortDevice {
   /** The CONFIG_ADDRESS latch. */
   address = 0;
-  private readonly functions = new Map<number, PciFunction>();
+  private readonly functions = new Map<number, PciFunctionModel>();
 
   /** Plugs `pci` in at bus 0, device `device`, function `fn`. */
-  add(device: number, fn: number, pci: PciFunction): void {
+  add(device: number, fn: number, pci: PciFunctionModel): void {
     if (!Number.isInteger(device) || device < 0 || device > 31 || fn < 0 || fn > 7) {
       throw new RangeError(`no PCI slot ${device}.${fn}`);
     }
@@ -29,7 +29,7 @@ export class PciBus implements PortDevice {
     this.functions.set(device * 8 + fn, pci);
   }
 
-  get(device: number, fn = 0): PciFunction | undefined {
+  get(device: number, fn = 0): PciFunctionModel | undefined {
     return this.functions.get(device * 8 + fn);
   }
 

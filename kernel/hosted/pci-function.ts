@@ -58,7 +58,7 @@ export interface ConfigHook {
   afterWrite?(offset: number, value: number, width: Width): void;
 }
 
-export class PciFunction {
+export class PciFunctionModel {
   readonly config = new Uint8Array(256);
   /** INTx rising edges delivered to {@link onIntx}. */
   intxAsserts = 0;

@@ -11,18 +11,24 @@
  * useless with an IOAPIC but there for a driver to print).
  */
 import type { HostedMachine } from './machine';
-import type { PciBus } from './pci-bus';
-import { PciFunction } from './pci-function';
+import type { PciBusModel } from './pci-bus';
+import { PciFunctionModel } from './pci-function';
 
 const INTEL = 0x8086;
 
-export function addQ35Chipset(bus: PciBus, machine: HostedMachine): void {
+export function addQ35Chipset(bus: PciBusModel, machine: HostedMachine): void {
   const fn = (deviceId: number, classCode: number, multiFunction = false) =>
-    new PciFunction(machine, { vendorId: INTEL, deviceId, classCode, revision: 2, multiFunction });
+    new PciFunctionModel(machine, {
+      vendorId: INTEL,
+      deviceId,
+      classCode,
+      revision: 2,
+      multiFunction,
+    });
   bus.add(
     0,
     0,
-    new PciFunction(machine, { vendorId: INTEL, deviceId: 0x29c0, classCode: 0x06_00_00 }),
+    new PciFunctionModel(machine, { vendorId: INTEL, deviceId: 0x29c0, classCode: 0x06_00_00 }),
   );
   bus.add(0x1f, 0, fn(0x2918, 0x06_01_00, true));
   const ahci = fn(0x2922, 0x01_06_01);

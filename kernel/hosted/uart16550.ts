@@ -5,7 +5,7 @@
  */
 import type { PortDevice } from './machine';
 
-export class Uart16550 implements PortDevice {
+export class Uart16550Model implements PortDevice {
   readonly sent: number[] = [];
   /** Every write, in order, as [register offset, value, DLAB at the time]. */
   readonly writes: [number, number, boolean][] = [];

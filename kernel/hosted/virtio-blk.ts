@@ -9,7 +9,7 @@
 import type { HostedMachine } from './machine';
 import { getLe, getLe64, setLe } from './registers';
 import { VirtqueueError, type Chain, type DeviceQueue } from './virtqueue-device';
-import { VirtioPciDevice } from './virtio-pci';
+import { VirtioPciModel } from './virtio-pci';
 
 export const BLK_F_FLUSH = 1n << 9n;
 export const SECTOR_SIZE = 512;
@@ -23,7 +23,7 @@ export const BLK_S_UNSUPP = 2;
 const HEADER = 16;
 const ID_LENGTH = 20;
 
-export interface VirtioBlkOptions {
+export interface VirtioBlkModelOptions {
   /** The disk's bytes (default 1 MiB of zeroes); the device reads and writes this array. */
   disk?: Uint8Array;
   /** What GET_ID answers (at most 20 bytes). */
@@ -43,14 +43,14 @@ export interface BlkRequest {
   status: number;
 }
 
-export class VirtioBlk extends VirtioPciDevice {
+export class VirtioBlkModel extends VirtioPciModel {
   readonly disk: Uint8Array;
   serial: string;
   flushes = 0;
   /** Every request completed, in order. */
   readonly requests: BlkRequest[] = [];
 
-  constructor(machine: HostedMachine, options: VirtioBlkOptions = {}) {
+  constructor(machine: HostedMachine, options: VirtioBlkModelOptions = {}) {
     super(machine, {
       deviceId: 2,
       classCode: 0x01_00_00,

@@ -15,7 +15,7 @@
 import type { HostedMachine } from './machine';
 import { setLe } from './registers';
 import { VirtqueueError, type DeviceQueue } from './virtqueue-device';
-import { VirtioPciDevice } from './virtio-pci';
+import { VirtioPciModel } from './virtio-pci';
 
 export const NET_F_MAC = 1n << 5n;
 export const NET_F_STATUS = 1n << 16n;
@@ -25,7 +25,7 @@ export const NET_TX_QUEUE = 1;
 const LINK_UP = 1;
 const NUM_BUFFERS = 10;
 
-export interface VirtioNetOptions {
+export interface VirtioNetModelOptions {
   /** Default 52:54:00:12:34:56, QEMU's. */
   mac?: ArrayLike<number>;
   linkUp?: boolean;
@@ -35,7 +35,7 @@ export interface VirtioNetOptions {
   latencyNs?: number;
 }
 
-export class VirtioNet extends VirtioPciDevice {
+export class VirtioNetModel extends VirtioPciModel {
   /** Frames the driver transmitted, virtio_net_hdr stripped. */
   readonly transmitted: Uint8Array[] = [];
   /** The 12-byte header each of those frames came with. */
@@ -47,7 +47,7 @@ export class VirtioNet extends VirtioPciDevice {
   /** Called for each transmitted frame: a peer can answer with deliver(). */
   onTransmit: (frame: Uint8Array) => void = () => {};
 
-  constructor(machine: HostedMachine, options: VirtioNetOptions = {}) {
+  constructor(machine: HostedMachine, options: VirtioNetModelOptions = {}) {
     const size = options.queueSize ?? 256;
     super(machine, {
       deviceId: 1,

@@ -8,46 +8,46 @@
  */
 import type { MachineOptions } from './machine';
 import { createPc, type HostedPc } from './pc';
-import { PciBus } from './pci-bus';
-import type { PciFunction } from './pci-function';
+import { PciBusModel } from './pci-bus';
+import type { PciFunctionModel } from './pci-function';
 import { addQ35Chipset, q35IntxPin, qbootInterruptLine } from './q35-chipset';
-import { VirtioBlk, type VirtioBlkOptions } from './virtio-blk';
-import { VirtioNet, type VirtioNetOptions } from './virtio-net';
+import { VirtioBlkModel, type VirtioBlkModelOptions } from './virtio-blk';
+import { VirtioNetModel, type VirtioNetModelOptions } from './virtio-net';
 
 export const NET_SLOT = 1;
 export const BLK_SLOT = 2;
 export const PCI_CONFIG_PORT = 0xcf8;
 
 export interface VirtioPcOptions extends MachineOptions {
-  net?: VirtioNetOptions;
-  blk?: VirtioBlkOptions;
+  net?: VirtioNetModelOptions;
+  blk?: VirtioBlkModelOptions;
 }
 
 export interface VirtioPc extends HostedPc {
-  bus: PciBus;
-  net?: VirtioNet;
-  blk?: VirtioBlk;
+  bus: PciBusModel;
+  net?: VirtioNetModel;
+  blk?: VirtioBlkModel;
 }
 
-/** The devices asked for are there (typed so: `createVirtioPc({ net: {} }).net` is a VirtioNet). */
+/** The devices asked for are there (typed so: `createVirtioPc({ net: {} }).net` is a VirtioNetModel). */
 type WithDevices<O> = VirtioPc &
-  (O extends { net: object } ? { net: VirtioNet } : unknown) &
-  (O extends { blk: object } ? { blk: VirtioBlk } : unknown);
+  (O extends { net: object } ? { net: VirtioNetModel } : unknown) &
+  (O extends { blk: object } ? { blk: VirtioBlkModel } : unknown);
 
 export function createVirtioPc<O extends VirtioPcOptions>(options?: O): WithDevices<O> {
   const { net, blk, ...machineOptions } = options ?? {};
   const pc = createPc(machineOptions);
-  const bus = new PciBus();
+  const bus = new PciBusModel();
   pc.machine.attach(PCI_CONFIG_PORT, 8, bus);
   addQ35Chipset(bus, pc.machine);
-  const plug = (slot: number, device: PciFunction) => {
+  const plug = (slot: number, device: PciFunctionModel) => {
     const pin = device.config[0x3d]!;
     device.config[0x3c] = qbootInterruptLine(slot, pin);
     device.onIntx = () => pc.ioapic.assert(q35IntxPin(slot, pin));
     bus.add(slot, 0, device);
   };
   const result: VirtioPc = { ...pc, bus };
-  if (net) plug(NET_SLOT, (result.net = new VirtioNet(pc.machine, net)));
-  if (blk) plug(BLK_SLOT, (result.blk = new VirtioBlk(pc.machine, blk)));
+  if (net) plug(NET_SLOT, (result.net = new VirtioNetModel(pc.machine, net)));
+  if (blk) plug(BLK_SLOT, (result.blk = new VirtioBlkModel(pc.machine, blk)));
   return result as WithDevices<O>;
 }

@@ -17,7 +17,7 @@
  */
 import type { HostedMachine, MmioDevice } from './machine';
 import { MsixModel } from './msix';
-import { PciFunction } from './pci-function';
+import { PciFunctionModel } from './pci-function';
 import { getLe, hex, requireWidth, setLe, type Width } from './registers';
 import {
   CommonConfig,
@@ -69,7 +69,7 @@ export interface VirtioPciOptions {
   configFields: readonly ConfigField[];
   /** MSI-X table size (default: one per queue plus one for config changes). */
   msixVectors?: number;
-  /** See {@link VirtioPciDevice.latencyNs}. */
+  /** See {@link VirtioPciModel.latencyNs}. */
   latencyNs?: number;
 }
 
@@ -78,7 +78,7 @@ export interface VirtioFaults extends QueueFaults {
   queue?: number;
 }
 
-export abstract class VirtioPciDevice extends PciFunction {
+export abstract class VirtioPciModel extends PciFunctionModel {
   /** Switch misbehaviour on from a test: `net.faults = { oversizedLength: true }`. */
   faults: VirtioFaults = {};
   /** Why the device set DEVICE_NEEDS_RESET; cleared by a reset. */

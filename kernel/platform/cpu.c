@@ -173,12 +173,17 @@ const char *cpu_exception_name(uint64_t vector) {
 // #endregion trap-handler
 
 // #region exit
-// QEMU's isa-debug-exit device (port 0xf4) ends the emulator with status
-// (code << 1) | 1; `kindling boot` turns that back into the code. Where the
-// device is absent the write does nothing and the CPU halts for good.
+// The exit is announced on the console first, as a line of its own: QEMU's
+// own failures also end it with status 1 (the status of guest code 0), so
+// `kindling boot` believes a guest exit only when it has read this line, and
+// a host without an exit device (Xen) reads the code from it.
+// QEMU's isa-debug-exit device (port 0xf4) then ends the emulator with
+// status (code << 1) | 1. Where the device is absent the write does nothing
+// and the CPU halts for good.
 _Noreturn void platform_exit(int code) {
+  console_printf("\nkindling: exit code %d\n", code);
   outb(0xf4, (uint8_t)code);
-  console_printf("\nkindling: exit code %d, halting (no exit device)\n", code);
+  console_print("kindling: halting (no exit device)\n");
   for (;;) __asm__ volatile("cli; hlt");
 }
 // #endregion exit

@@ -22,7 +22,7 @@ import { BarAllocator } from '../src/pci/bars';
 import { PciConfig } from '../src/pci/config';
 import { enumerate, type PciFunction } from '../src/pci/device';
 import { boot } from '../src/runtime/boot';
-import { encodeUtf8 } from '../src/util/utf8';
+import { decodeUtf8, encodeUtf8 } from '../src/util/compute';
 import { SECTOR_SIZE, VirtioBlk } from '../src/virtio/blk';
 import { VirtioFunction, type VirtioContext } from '../src/virtio/device';
 import { VirtioNet } from '../src/virtio/net';
@@ -96,7 +96,7 @@ async function exerciseDisk(
   );
   const first = await blk.read(0);
   const end = first.indexOf(0);
-  const text = String.fromCharCode(...first.subarray(0, end < 0 ? 64 : Math.min(end, 64)));
+  const text = decodeUtf8(first.subarray(0, end < 0 ? 64 : Math.min(end, 64)));
   print(`  sector 0 says: ${JSON.stringify(text)}`);
   const message = new Uint8Array(SECTOR_SIZE);
   message.set(encodeUtf8(`kindling wrote: ${options.get('disk.token') ?? 'hello'}`));
@@ -145,7 +145,7 @@ async function exerciseNetwork(
       0,
       frame.payload.indexOf(0) < 0 ? undefined : frame.payload.indexOf(0),
     );
-    const text = String.fromCharCode(...payload);
+    const text = decodeUtf8(payload);
     print(`  frame from ${formatMac(frame.source)}: ${JSON.stringify(text)}`);
     await net.transmit(
       buildFrame({

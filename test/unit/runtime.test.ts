@@ -3,7 +3,7 @@ import { parseCommandLine } from '../../kernel/src/boot/command-line';
 import { boot } from '../../kernel/src/runtime/boot';
 import { describePanic, PANIC_EXIT_CODE } from '../../kernel/src/runtime/panic';
 import { column, formatBytes, hex, hexDigits } from '../../kernel/src/util/format';
-import { encodeUtf8 } from '../../kernel/src/util/utf8';
+import { encodeUtf8 } from '../../kernel/src/util/compute';
 import { HostedMachine } from '../../kernel/hosted/machine';
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));

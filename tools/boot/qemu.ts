@@ -67,6 +67,9 @@ export function qemuArgs(options: BootOptions): string[] {
 // #endregion qemu-args
 
 export const EXIT_TIMEOUT = 124;
+/** The line platform_exit prints before it writes the exit port. */
+export const EXIT_ANNOUNCEMENT =
+  /\nkindling: exit code (\d+)\n(kindling: halting \(no exit device\)\n)?$/;
 export const EXIT_RESET = 125;
 
 // #region exit-status
@@ -120,7 +123,9 @@ export function bootImage(options: BootOptions): Promise<BootResult> {
     child.on('close', (status) => {
       clearTimeout(timer);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      output = output.replace(/\r\n/g, '\n');
+      // The platform announces its exit on the console (cpu.c, platform_exit);
+      // the stage's own output ends before that line.
+      output = output.replace(/\r\n/g, '\n').replace(EXIT_ANNOUNCEMENT, '');
       if (timedOut) {
         resolve({
           code: EXIT_TIMEOUT,

@@ -90,6 +90,15 @@ export interface Hardware {
   exit(code: number): never;
 }
 
+/** The port I/O slice of the ABI, for drivers of legacy PC devices (serial, PCI config). */
+export type PortIo = Pick<Hardware, 'inb' | 'inw' | 'inl' | 'outb' | 'outw' | 'outl'>;
+
+/** The register slice of the ABI, for drivers of memory-mapped devices. */
+export type MmioHardware = Pick<
+  Hardware,
+  'mmioRead8' | 'mmioRead16' | 'mmioRead32' | 'mmioWrite8' | 'mmioWrite16' | 'mmioWrite32'
+>;
+
 export interface BootInfo {
   /** Physical address of the PVH `hvm_start_info` the loader left (see boot/start-info.ts). */
   startInfo: number;

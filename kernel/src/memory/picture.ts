@@ -24,7 +24,7 @@ import {
   START_INFO_SIZE,
   type MemoryRegion,
 } from '../boot/start-info';
-import { encodeUtf8 } from '../util/utf8';
+import { encodeUtf8 } from '../util/compute';
 import { FRAME_SIZE } from './frames';
 import { alignInward, overlaps, subtractAll, type Range } from './ranges';
 

@@ -4,7 +4,7 @@
  * write it at port 0xcfc. Every PCI function has 256 bytes of it: the
  * header (IDs, command, BARs, interrupt line) and a capability list.
  */
-import type { Hardware } from '../abi/hardware';
+import type { PortIo } from '../abi/hardware';
 import { hexDigits } from '../util/format';
 
 const CONFIG_ADDRESS = 0xcf8;
@@ -16,8 +16,6 @@ export interface PciAddress {
   device: number;
   function: number;
 }
-
-export type PortIo = Pick<Hardware, 'inb' | 'inw' | 'inl' | 'outb' | 'outw' | 'outl'>;
 
 export function formatAddress({ bus, device, function: fn }: PciAddress): string {
   return `${hexDigits(bus, 2)}:${hexDigits(device, 2)}.${fn}`;

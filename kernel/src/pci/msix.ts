@@ -5,7 +5,7 @@
  * interrupt source, in one of its BARs. No IOAPIC, no sharing, and each
  * virtqueue can have a vector of its own.
  */
-import type { Hardware } from '../abi/hardware';
+import type { MmioHardware } from '../abi/hardware';
 import type { Bar, PciFunction } from './device';
 
 export const CAPABILITY_MSIX = 0x11;
@@ -13,8 +13,6 @@ const ENABLE = 1 << 15;
 const FUNCTION_MASK = 1 << 14;
 const ENTRY_SIZE = 16;
 const VECTOR_MASKED = 1;
-
-export type MmioHardware = Pick<Hardware, 'mmioRead32' | 'mmioWrite32'>;
 
 export class MsiX {
   private constructor(

@@ -8,9 +8,11 @@
  *
  * Every request is a promise; the device may complete them in any order.
  */
+import { BlockError } from '../block/device';
 import type { DmaBuffer } from '../memory/dma';
 import type { VirtioContext, VirtioFunction } from './device';
 import type { Segment, Virtqueue } from './virtqueue';
+import { decodeUtf8 } from '../util/compute';
 
 export const SECTOR_SIZE = 512;
 export const VIRTIO_BLK_F_FLUSH = 1n << 9n;
@@ -23,11 +25,9 @@ const enum RequestType {
   GetId = 8,
 }
 
-const STATUS_NAMES = ['OK', 'IOERR', 'UNSUPP'];
+export { BlockError };
 
-export class BlockError extends Error {
-  override name = 'BlockError';
-}
+const STATUS_NAMES = ['OK', 'IOERR', 'UNSUPP'];
 
 interface Pending {
   dma: DmaBuffer;
@@ -180,6 +180,6 @@ export class VirtioBlk {
     const bytes = dma.bytes.slice(16, 36);
     dma.free();
     const end = bytes.indexOf(0);
-    return String.fromCharCode(...bytes.subarray(0, end < 0 ? 20 : end));
+    return decodeUtf8(bytes.subarray(0, end < 0 ? 20 : end));
   }
 }

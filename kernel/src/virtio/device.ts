@@ -3,17 +3,17 @@
  * interrupt channel per queue. What every virtio driver does before the
  * part that is specific to its device.
  */
-import type { Hardware } from '../abi/hardware';
+import type { MmioHardware } from '../abi/hardware';
 import type { EventChannel } from '../events/channel';
 import type { Events } from '../events/setup';
 import type { BarAllocator } from '../pci/bars';
 import type { PciFunction } from '../pci/device';
 import { MsiX } from '../pci/msix';
-import { VirtioPciDevice, type MmioHardware } from './pci-transport';
+import { VirtioPciDevice } from './pci-transport';
 import type { AllocDma, Virtqueue } from './virtqueue';
 
 export interface VirtioContext {
-  hw: MmioHardware & Pick<Hardware, 'mmioRead32' | 'mmioWrite32'>;
+  hw: MmioHardware;
   events: Pick<Events, 'bindMessage'>;
   bars: BarAllocator;
   allocDma: AllocDma;

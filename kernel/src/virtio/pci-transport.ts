@@ -4,7 +4,7 @@
  * naming a BAR and an offset: common configuration (features, status,
  * queues), notifications (doorbells), the ISR, and the device's own config.
  */
-import type { Hardware } from '../abi/hardware';
+import type { MmioHardware } from '../abi/hardware';
 import type { Bar, PciFunction } from '../pci/device';
 import { COMMAND_BUS_MASTER } from '../pci/device';
 import type { AllocDma } from './virtqueue';
@@ -56,11 +56,6 @@ const enum Common {
 export class VirtioError extends Error {
   override name = 'VirtioError';
 }
-
-export type MmioHardware = Pick<
-  Hardware,
-  'mmioRead8' | 'mmioRead16' | 'mmioRead32' | 'mmioWrite8' | 'mmioWrite16' | 'mmioWrite32'
->;
 
 interface Region {
   address: number;

@@ -5,11 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { COM1, Serial } from '../../../kernel/src/drivers/serial';
 import { HostedMachine } from '../../../kernel/hosted/machine';
-import { Uart16550 } from '../../../kernel/hosted/uart16550';
+import { Uart16550Model } from '../../../kernel/hosted/uart16550';
 
 function setup() {
   const machine = new HostedMachine();
-  const uart = new Uart16550();
+  const uart = new Uart16550Model();
   machine.attach(COM1, 8, uart);
   return { machine, uart, serial: new Serial(machine) };
 }

@@ -6,8 +6,8 @@
  * sends it; bit 5 of LSR says THR can take another. With DLAB (bit 7 of
  * LCR) set, the first two registers instead hold the baud-rate divisor.
  */
-import type { Hardware } from '../abi/hardware';
-import { encodeUtf8 } from '../util/utf8';
+import type { PortIo } from '../abi/hardware';
+import { encodeUtf8 } from '../util/compute';
 
 export const COM1 = 0x3f8;
 
@@ -35,8 +35,6 @@ export const UART_CLOCK_HZ = 115200;
 
 /** How long to wait for a stuck transmitter before dropping a byte. */
 const MAX_POLLS = 100_000;
-
-export type PortIo = Pick<Hardware, 'inb' | 'outb'>;
 
 export class Serial {
   /** Bytes dropped because the transmitter never became ready. */
